@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+
+/** Everything Portico reads from its environment, parsed once. See the README's configuration table. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  publicUrl: string;
+  /** base64 keys from PORTICO_MASTER_KEY: the first encrypts, all decrypt. Empty: use the key file. */
+  masterKeys: Buffer[];
+  databaseUrl: string | undefined;
+  rateLimits: boolean;
+  bodyLimitBytes: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  demo: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = parsePort(env.PORT ?? '8787');
+  const publicUrl = (env.PORTICO_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    const url = new URL(publicUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError('PORTICO_PUBLIC_URL must be an absolute http(s) URL');
+  }
+  if (env.DATABASE_URL && !env.DATABASE_URL.startsWith('file:') && !env.DATABASE_URL.startsWith('sqlite:')) {
+    throw new ConfigError('DATABASE_URL: only SQLite (file:…) is supported in this version');
+  }
+  const logLevel = (env.PORTICO_LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
+    throw new ConfigError('PORTICO_LOG_LEVEL must be one of debug, info, warn, error, silent');
+  }
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: resolve(env.PORTICO_DATA_DIR ?? './data'),
+    publicUrl,
+    masterKeys: parseMasterKeys(env.PORTICO_MASTER_KEY),
+    databaseUrl: env.DATABASE_URL,
+    rateLimits: env.PORTICO_RATE_LIMITS !== 'off',
+    bodyLimitBytes: parsePositiveInt(env.PORTICO_BODY_LIMIT ?? String(256 * 1024), 'PORTICO_BODY_LIMIT'),
+    logLevel,
+    demo: env.PORTICO_DEMO !== '0',
+  };
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT must be 0–65535');
+  return port;
+}
+
+function parsePositiveInt(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer`);
+  return n;
+}
+
+function parseMasterKeys(value: string | undefined): Buffer[] {
+  if (!value) return [];
+  return value.split(',').map((part, i) => {
+    const key = Buffer.from(part.trim(), 'base64');
+    if (key.length !== 32) {
+      throw new ConfigError(`PORTICO_MASTER_KEY entry ${i + 1} must be a base64-encoded 32-byte key`);
+    }
+    return key;
+  });
+}

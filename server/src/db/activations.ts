@@ -1,0 +1,152 @@
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import type { Db } from './client.js';
+import { writeSideEffects, type SideEffects } from './effects.js';
+import { activations, endUsers, type ActivationStatus } from './schema.js';
+
+export type ActivationRow = typeof activations.$inferSelect;
+export interface ActivationWithUser {
+  activation: ActivationRow;
+  externalUserId: string;
+}
+
+export async function findActivation(
+  db: Db,
+  environmentId: string,
+  id: string,
+): Promise<ActivationWithUser | undefined> {
+  return db
+    .select({ activation: activations, externalUserId: endUsers.externalId })
+    .from(activations)
+    .innerJoin(endUsers, eq(endUsers.id, activations.endUserId))
+    .where(and(eq(activations.id, id), eq(activations.environmentId, environmentId)))
+    .get();
+}
+
+export async function listActivations(
+  db: Db,
+  environmentId: string,
+  filter: {
+    connectionId?: string;
+    externalUserId?: string;
+    endUserIds?: string[];
+    status?: ActivationStatus;
+    after?: string;
+    limit: number;
+  },
+): Promise<ActivationWithUser[]> {
+  return db
+    .select({ activation: activations, externalUserId: endUsers.externalId })
+    .from(activations)
+    .innerJoin(endUsers, eq(endUsers.id, activations.endUserId))
+    .where(
+      and(
+        eq(activations.environmentId, environmentId),
+        filter.connectionId ? eq(activations.connectionId, filter.connectionId) : undefined,
+        filter.externalUserId !== undefined ? eq(endUsers.externalId, filter.externalUserId) : undefined,
+        filter.endUserIds ? inArray(activations.endUserId, filter.endUserIds) : undefined,
+        filter.status ? eq(activations.status, filter.status) : undefined,
+        filter.after ? gt(activations.id, filter.after) : undefined,
+      ),
+    )
+    .orderBy(asc(activations.id))
+    .limit(filter.limit)
+    .all();
+}
+
+/** The user's activations of some connections: what a connect session shows. */
+export async function listActivationsOfUser(
+  db: Db,
+  endUserId: string,
+  connectionIds: string[],
+): Promise<ActivationRow[]> {
+  if (connectionIds.length === 0) return [];
+  return db
+    .select()
+    .from(activations)
+    .where(and(eq(activations.endUserId, endUserId), inArray(activations.connectionId, connectionIds)))
+    .all();
+}
+
+/**
+ * Records an activation, or replaces the credentials of the existing one in place (same id) —
+ * re-activating never creates a second row for the same environment × connection × user.
+ */
+export async function upsertActivation(
+  db: Db,
+  row: typeof activations.$inferInsert,
+  effects?: (saved: ActivationRow, created: boolean) => SideEffects,
+): Promise<{ activation: ActivationRow; created: boolean }> {
+  return db.transaction((tx) => {
+    const existing = tx
+      .select({ id: activations.id })
+      .from(activations)
+      .where(
+        and(
+          eq(activations.environmentId, row.environmentId),
+          eq(activations.connectionId, row.connectionId),
+          eq(activations.endUserId, row.endUserId),
+        ),
+      )
+      .get();
+    let saved: ActivationRow;
+    if (existing) {
+      saved = tx
+        .update(activations)
+        .set({
+          status: row.status,
+          credentialsSealed: row.credentialsSealed,
+          expiresAt: row.expiresAt ?? null,
+          refreshLeaseOwner: null,
+          refreshLeaseUntil: null,
+          updatedAt: row.updatedAt,
+        })
+        .where(eq(activations.id, existing.id))
+        .returning()
+        .get();
+      saved = tx
+        .update(activations)
+        .set({ version: saved.version + 1 })
+        .where(eq(activations.id, existing.id))
+        .returning()
+        .get();
+    } else {
+      saved = tx.insert(activations).values(row).returning().get();
+    }
+    writeSideEffects(tx, effects?.(saved, !existing));
+    return { activation: saved, created: !existing };
+  });
+}
+
+/** Revokes and destroys the credentials; answers the row as it was, or undefined if unknown. */
+export async function revokeActivation(
+  db: Db,
+  environmentId: string,
+  id: string,
+  at: number,
+  effects?: (before: ActivationRow) => SideEffects,
+): Promise<ActivationRow | undefined> {
+  return db.transaction((tx) => {
+    const before = tx
+      .select()
+      .from(activations)
+      .where(and(eq(activations.id, id), eq(activations.environmentId, environmentId)))
+      .get();
+    if (!before) return undefined;
+    if (before.status !== 'revoked') {
+      tx.update(activations)
+        .set({
+          status: 'revoked',
+          credentialsSealed: null,
+          expiresAt: null,
+          refreshLeaseOwner: null,
+          refreshLeaseUntil: null,
+          version: before.version + 1,
+          updatedAt: at,
+        })
+        .where(eq(activations.id, id))
+        .run();
+      writeSideEffects(tx, effects?.(before));
+    }
+    return before;
+  });
+}

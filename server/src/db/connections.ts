@@ -1,0 +1,126 @@
+import { and, asc, count, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import type { Db } from './client.js';
+import { activations, authMethods, bindings, connections, connectors } from './schema.js';
+
+export type ConnectionRow = typeof connections.$inferSelect;
+
+/** A connection with what the API shows about it (SPEC §4a): derived counts, never credentials. */
+export interface ConnectionView {
+  connection: ConnectionRow;
+  authType: string;
+  connectorBaseUrl: string;
+  connectorName: string;
+  linkedEnvironments: number;
+  activeUsers: number;
+}
+
+export async function insertConnection(db: Db, row: typeof connections.$inferInsert): Promise<void> {
+  db.insert(connections).values(row).run();
+}
+
+export async function findConnection(db: Db, orgId: string, id: string): Promise<ConnectionRow | undefined> {
+  return db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.id, id), eq(connections.orgId, orgId)))
+    .get();
+}
+
+function viewQuery(db: Db) {
+  return db
+    .select({
+      connection: connections,
+      authType: authMethods.type,
+      connectorBaseUrl: connectors.baseUrl,
+      connectorName: connectors.name,
+      linkedEnvironments: sql<number>`(select count(*) from ${bindings} where ${bindings.connectionId} = ${connections.id})`,
+      activeUsers: sql<number>`(select count(*) from ${activations} where ${activations.connectionId} = ${connections.id} and ${activations.status} = 'active')`,
+    })
+    .from(connections)
+    .innerJoin(authMethods, eq(authMethods.id, connections.authMethodId))
+    .innerJoin(connectors, eq(connectors.id, connections.connectorId));
+}
+
+export async function findConnectionView(
+  db: Db,
+  orgId: string,
+  id: string,
+): Promise<ConnectionView | undefined> {
+  return viewQuery(db)
+    .where(and(eq(connections.id, id), eq(connections.orgId, orgId)))
+    .get();
+}
+
+export async function listConnectionViews(
+  db: Db,
+  orgId: string,
+  filter: { connectorId?: string; after?: string; limit: number },
+): Promise<ConnectionView[]> {
+  return viewQuery(db)
+    .where(
+      and(
+        eq(connections.orgId, orgId),
+        filter.connectorId ? eq(connections.connectorId, filter.connectorId) : undefined,
+        filter.after ? gt(connections.id, filter.after) : undefined,
+      ),
+    )
+    .orderBy(asc(connections.id))
+    .limit(filter.limit)
+    .all();
+}
+
+export async function listConnectionViewsByIds(
+  db: Db,
+  orgId: string,
+  ids: string[],
+): Promise<ConnectionView[]> {
+  if (ids.length === 0) return [];
+  return viewQuery(db)
+    .where(and(eq(connections.orgId, orgId), inArray(connections.id, ids)))
+    .all();
+}
+
+export async function updateConnection(
+  db: Db,
+  orgId: string,
+  id: string,
+  patch: Partial<Pick<ConnectionRow, 'name' | 'baseUrl' | 'credentialsSealed' | 'updatedAt'>>,
+): Promise<void> {
+  db.update(connections)
+    .set(patch)
+    .where(and(eq(connections.id, id), eq(connections.orgId, orgId)))
+    .run();
+}
+
+/** Deletes a connection unless it is bound somewhere or has live activations; both checked in the transaction. */
+export async function deleteConnectionIfUnused(
+  db: Db,
+  orgId: string,
+  id: string,
+): Promise<'deleted' | 'in_use' | 'has_activations'> {
+  return db.transaction((tx) => {
+    const bound = tx.select({ n: count() }).from(bindings).where(eq(bindings.connectionId, id)).get();
+    if ((bound?.n ?? 0) > 0) return 'in_use';
+    const acts = tx
+      .select({ n: count() })
+      .from(activations)
+      .where(and(eq(activations.connectionId, id), ne(activations.status, 'revoked')))
+      .get();
+    if ((acts?.n ?? 0) > 0) return 'has_activations';
+    // Revoked activations hold no credentials; they go with the connection.
+    tx.delete(activations).where(eq(activations.connectionId, id)).run();
+    tx.delete(connections)
+      .where(and(eq(connections.id, id), eq(connections.orgId, orgId)))
+      .run();
+    return 'deleted';
+  });
+}
+
+export async function countConnectionsOfAuthMethod(db: Db, authMethodId: string): Promise<number> {
+  const row = db
+    .select({ n: count() })
+    .from(connections)
+    .where(eq(connections.authMethodId, authMethodId))
+    .get();
+  return row?.n ?? 0;
+}
