@@ -21,6 +21,8 @@ export const apiKey: AuthType<ApiKeyConfig> = {
   configSchema: config,
   secretConfigKeys: [],
   standardCredentialsSchema: () => credentials,
+  activationSchema: () => credentials,
+  activate: async (input) => ({ credentials: { apiKey: input.apiKey } }),
   activation: (cfg) => ({
     kind: 'form',
     fields: [

@@ -27,6 +27,8 @@ export const basic: AuthType<BasicConfig> = {
   configSchema: config,
   secretConfigKeys: [],
   standardCredentialsSchema: () => credentials,
+  activationSchema: () => credentials,
+  activate: async (input) => ({ credentials: { username: input.username, password: input.password } }),
   activation: (cfg) => ({
     kind: 'form',
     fields: [

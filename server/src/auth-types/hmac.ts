@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import { secretValue, tokenName } from './fields.js';
 import type { AuthType } from './types.js';
@@ -22,6 +23,14 @@ export const hmac: AuthType<HmacConfig> = {
   configSchema: config,
   secretConfigKeys: [],
   standardCredentialsSchema: () => z.strictObject({ secret: secretValue }),
+  // An empty secret asks Portico to generate one; it is revealed to the user once.
+  activationSchema: () => z.strictObject({ secret: z.union([z.literal(''), secretValue]).optional() }),
+  async activate(input) {
+    if (typeof input.secret === 'string' && input.secret.length > 0)
+      return { credentials: { secret: input.secret } };
+    const secret = randomBytes(32).toString('base64url');
+    return { credentials: { secret }, reveal: { secret } };
+  },
   activation: () => ({
     kind: 'form',
     fields: [

@@ -11,6 +11,8 @@ export const none: AuthType<NoneConfig> = {
   configSchema: config,
   secretConfigKeys: [],
   standardCredentialsSchema: () => null,
+  activationSchema: () => z.strictObject({}),
+  activate: async () => ({ credentials: {} }),
   activation: () => ({ kind: 'form', fields: [] }),
   apply() {},
 };

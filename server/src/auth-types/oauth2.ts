@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { httpUrl, secretValue } from './fields.js';
+import { clientCredentialsToken } from './oauth2-client.js';
 import type { AuthType } from './types.js';
 
 const config = z
@@ -68,6 +69,17 @@ export const oauth2: AuthType<OAuth2Config> = {
           ],
         }
       : { kind: 'redirect' },
+  activationSchema: () => clientCredentials,
+  /** Client credentials: the user's own client id and secret, checked by fetching a token with them. */
+  async activate(input, cfg) {
+    const clientId = String(input.clientId);
+    const clientSecret = String(input.clientSecret);
+    const tokens = await clientCredentialsToken(cfg, clientId, clientSecret);
+    return {
+      credentials: { clientId, clientSecret, ...tokens },
+      ...(tokens.expiresAt !== undefined ? { expiresAt: tokens.expiresAt } : {}),
+    };
+  },
   apply(request, creds) {
     request.headers.set('authorization', `Bearer ${String(creds.accessToken)}`);
   },

@@ -13,6 +13,13 @@ export interface FormField {
   hint?: string;
 }
 
+export interface Activated {
+  credentials: Record<string, unknown>;
+  /** When the stored access token expires (epoch ms), for refresh-before-expiry. */
+  expiresAt?: number;
+  reveal?: Record<string, string>;
+}
+
 /** A request about to leave Portico for the target system. */
 export interface OutgoingRequest {
   method: string;
@@ -38,6 +45,13 @@ export interface AuthType<Config extends Record<string, unknown> = Record<string
    * the popup sends them to a provider instead.
    */
   activation(config: Config): { kind: 'form'; fields: FormField[] } | { kind: 'redirect' };
+  /** Validates what the user typed into the popup (form activations only). */
+  activationSchema?(config: Config): z.ZodType;
+  /**
+   * Turns validated form input into the credentials to store (e.g. fetching a token, generating
+   * a secret). `reveal` is shown to the user once and never stored elsewhere.
+   */
+  activate?(input: Record<string, unknown>, config: Config): Promise<Activated>;
   /** Puts the credentials on an outgoing request; absent for types never used outbound (hmac). */
   apply?(
     request: OutgoingRequest,

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { writeSideEffects, type SideEffects } from './effects.js';
 import { activations, endUsers, type ActivationStatus } from './schema.js';
@@ -74,7 +74,7 @@ export async function listActivationsOfUser(
 export async function upsertActivation(
   db: Db,
   row: typeof activations.$inferInsert,
-  effects?: (saved: ActivationRow, created: boolean) => SideEffects,
+  effects?: (saved: { id: string }, created: boolean) => SideEffects & { sealed?: string },
 ): Promise<{ activation: ActivationRow; created: boolean }> {
   return db.transaction((tx) => {
     const existing = tx
@@ -88,31 +88,34 @@ export async function upsertActivation(
         ),
       )
       .get();
+    const id = existing?.id ?? row.id;
+    // The caller seals for the row id the activation ends up with (AAD), so effects come first.
+    const extra = effects?.({ id }, !existing);
+    const credentialsSealed = extra?.sealed ?? row.credentialsSealed;
     let saved: ActivationRow;
     if (existing) {
       saved = tx
         .update(activations)
         .set({
           status: row.status,
-          credentialsSealed: row.credentialsSealed,
+          credentialsSealed,
           expiresAt: row.expiresAt ?? null,
           refreshLeaseOwner: null,
           refreshLeaseUntil: null,
+          version: sql`${activations.version} + 1`,
           updatedAt: row.updatedAt,
         })
         .where(eq(activations.id, existing.id))
         .returning()
         .get();
+    } else {
       saved = tx
-        .update(activations)
-        .set({ version: saved.version + 1 })
-        .where(eq(activations.id, existing.id))
+        .insert(activations)
+        .values({ ...row, credentialsSealed })
         .returning()
         .get();
-    } else {
-      saved = tx.insert(activations).values(row).returning().get();
     }
-    writeSideEffects(tx, effects?.(saved, !existing));
+    writeSideEffects(tx, extra);
     return { activation: saved, created: !existing };
   });
 }

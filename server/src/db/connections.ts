@@ -124,3 +124,11 @@ export async function countConnectionsOfAuthMethod(db: Db, authMethodId: string)
     .get();
   return row?.n ?? 0;
 }
+
+/**
+ * A connection by id alone, for the popup page, which is rendered before the session token (in
+ * the URL fragment) is known. Ids are unguessable; the page shows names only.
+ */
+export async function findConnectionViewUnscoped(db: Db, id: string): Promise<ConnectionView | undefined> {
+  return viewQuery(db).where(eq(connections.id, id)).get();
+}

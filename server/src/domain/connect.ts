@@ -39,6 +39,7 @@ export async function connectSessionView(p: Portico, s: ConnectSession) {
       email: user?.email ?? null,
     },
     connections,
+    origin: s.origin,
     eventsCursor: cursor,
     expiresAt: new Date(s.expiresAt).toISOString(),
   };

@@ -12,6 +12,7 @@ import { connectRoutes } from './routes/connect.js';
 import { connectionRoutes } from './routes/connections.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { environmentRoutes } from './routes/environment.js';
+import { pageRoutes } from './routes/pages.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { userRoutes } from './routes/users.js';
 
@@ -84,6 +85,7 @@ export function createApp(p: Portico) {
   app.route('/api/v1', api);
 
   app.use('/connect/*', connectCors(p));
+  app.route('/', pageRoutes(p));
   const connect = new OpenAPIHono<ConnectEnv>(validationHook);
   connect.use(jsonOnly());
   connect.route('/', connectRoutes(p, validationHook));

@@ -68,12 +68,9 @@ export type AuthMethodInput = {
 export const AuthMethodPatch = z
   .strictObject({
     name: name.optional(),
-    config: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .openapi({
-        description: "The complete new configuration for the method's type; secrets left out are kept.",
-      }),
+    config: z.record(z.string(), z.unknown()).optional().openapi({
+      description: "The complete new configuration for the method's type; secrets left out are kept.",
+    }),
   })
   .openapi('AuthMethodPatch');
 

@@ -1,9 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { activateWithForm, disconnect, recordFlowOutcome } from '../../domain/activate.js';
 import { connectEvents, connectSessionView } from '../../domain/connect.js';
 import type { Portico } from '../../portico.js';
 import { sessionAuth } from '../middleware/session-auth.js';
 import type { ConnectEnv } from '../env.js';
-import { json } from '../route-helpers.js';
+import { json, jsonBody } from '../route-helpers.js';
 import { ErrorSchema } from '../schemas.js';
 
 const sessionSecurity = [{ sessionToken: [] }];
@@ -29,6 +30,7 @@ const ConnectSessionSchema = z
         activationId: z.string().optional(),
       }),
     ),
+    origin: z.string().openapi({ description: 'The only origin results are posted to' }),
     eventsCursor: z.number().int(),
     expiresAt: z.string(),
   })
@@ -46,12 +48,48 @@ const FlowEventSchema = z
   })
   .openapi('FlowEvent');
 
+const flowId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
+
+const FlowOutcomeInput = z
+  .strictObject({
+    type: z.enum(['flow.cancelled', 'activation.failed']),
+    connectionId: z.string().min(1).max(64),
+    flowId: flowId.optional(),
+    error: z.strictObject({ code: z.string().min(1).max(64), message: z.string().max(500) }).optional(),
+  })
+  .openapi('FlowOutcomeInput');
+
+const ActivationInput = z
+  .strictObject({
+    connectionId: z.string().min(1).max(64),
+    credentials: z.record(z.string().max(64), z.unknown()).default({}),
+    flowId: flowId.optional(),
+  })
+  .openapi('ActivationInput');
+
+const ActivationResultSchema = z
+  .object({
+    activationId: z.string(),
+    status: z.literal('active'),
+    secret: z
+      .string()
+      .optional()
+      .openapi({ description: 'hmac only, when Portico generated the secret: shown once' }),
+  })
+  .openapi('ActivationResult');
+
 /** The Connect API used by the widget and the popup (SPEC §5), authenticated by the session token. */
 export function connectRoutes(p: Portico, hook: ConstructorParameters<typeof OpenAPIHono<ConnectEnv>>[0]) {
   const app = new OpenAPIHono<ConnectEnv>(hook);
   const auth = sessionAuth(p);
   app.use('/session', auth);
   app.use('/session/*', auth);
+  app.use('/activations', auth);
+  app.use('/activations/*', auth);
 
   app.openapi(
     createRoute({
@@ -79,6 +117,68 @@ export function connectRoutes(p: Portico, hook: ConstructorParameters<typeof Ope
       },
     }),
     async (c) => c.json(await connectEvents(p, c.get('session'), c.req.valid('query').after ?? 0), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/session/events',
+      tags: ['Connect'],
+      summary: 'The popup records an outcome the server cannot see: the user cancelled, or the flow failed',
+      security: sessionSecurity,
+      request: { body: jsonBody(FlowOutcomeInput) },
+      responses: {
+        201: json(z.object({ seq: z.number().int() }), 'Recorded'),
+        ...errors,
+        404: json(ErrorSchema, 'Not in scope'),
+      },
+    }),
+    async (c) => c.json(await recordFlowOutcome(p, c.get('session'), c.req.valid('json')), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/activations',
+      tags: ['Connect'],
+      summary:
+        'Activate a connection with credentials (api-key, basic, hmac, none, oauth2 client credentials)',
+      description:
+        'Verifies the credentials against the target when the connector defines a verification request, then stores them encrypted. Re-activation replaces the credentials in place. For hmac with an empty secret, the generated secret is answered once.',
+      security: sessionSecurity,
+      request: { body: jsonBody(ActivationInput) },
+      responses: {
+        201: json(ActivationResultSchema, 'Activated'),
+        ...errors,
+        400: json(ErrorSchema, 'Invalid credentials for the auth type'),
+        404: json(ErrorSchema, "Not a connection of this session's scope"),
+        422: json(ErrorSchema, 'credentials_rejected: the target system refused them'),
+      },
+    }),
+    async (c) => {
+      const result = await activateWithForm(p, c.get('session'), c.req.valid('json'));
+      return c.json({ activationId: result.activationId, status: result.status, ...result.reveal }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/activations/{activationId}',
+      tags: ['Connect'],
+      summary: 'The user disconnects one of their own activations',
+      security: sessionSecurity,
+      request: { params: z.object({ activationId: z.string().min(1).max(64) }) },
+      responses: {
+        200: json(
+          z.object({ activationId: z.string(), connectionId: z.string(), status: z.literal('revoked') }),
+          'Revoked',
+        ),
+        ...errors,
+        404: json(ErrorSchema, 'Not an activation of this user'),
+      },
+    }),
+    async (c) => c.json(await disconnect(p, c.get('session'), c.req.valid('param').activationId), 200),
   );
 
   return app;
