@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'conflict'
   | 'in_use'
   | 'credentials_rejected'
+  | 'needs_reauth'
+  | 'activation_revoked'
   | 'rate_limited'
   | 'upstream_error'
   | 'upstream_timeout'

@@ -97,3 +97,38 @@ export function oauthFailure(err: unknown): PorticoError {
   }
   return new PorticoError(502, 'upstream_error', 'Could not obtain a token from the provider');
 }
+
+/** The refresh token grant (RFC 6749 §6). Providers that rotate refresh tokens answer a new one. */
+export async function refreshTokens(
+  config: OAuth2Config,
+  clientId: string,
+  clientSecret: string | undefined,
+  refreshToken: string,
+): Promise<TokenSet> {
+  const as = authorizationServer(config);
+  const client: oauth.Client = { client_id: clientId };
+  try {
+    const response = await oauth.refreshTokenGrantRequest(
+      as,
+      client,
+      clientSecret ? clientAuthentication(config, clientSecret) : oauth.None(),
+      refreshToken,
+      requestOptions(config.tokenUrl),
+    );
+    const tokens = toTokenSet(await oauth.processRefreshTokenResponse(as, client, response));
+    // Without rotation the provider answers no refresh token: the old one stays valid.
+    return { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken };
+  } catch (err) {
+    if (err instanceof oauth.ResponseBodyError && err.error === 'invalid_grant')
+      throw new GrantRevokedError();
+    throw oauthFailure(err);
+  }
+}
+
+/** The provider no longer honours the grant (RFC 6749 `invalid_grant`): the user must sign in again. */
+export class GrantRevokedError extends PorticoError {
+  override readonly name = 'GrantRevokedError';
+  constructor() {
+    super(409, 'needs_reauth', 'The provider revoked access; the user must reconnect');
+  }
+}

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { writeSideEffects, type SideEffects } from './effects.js';
 import { activations, endUsers, type ActivationStatus } from './schema.js';
@@ -152,4 +152,91 @@ export async function revokeActivation(
     }
     return before;
   });
+}
+
+export async function findActivationById(db: Db, id: string): Promise<ActivationRow | undefined> {
+  return db.select().from(activations).where(eq(activations.id, id)).get();
+}
+
+/**
+ * Takes the refresh lease by compare-and-set: only if the row is still at `version` and no one
+ * else holds an unexpired lease. Works across processes sharing the database.
+ */
+export async function takeRefreshLease(
+  db: Db,
+  id: string,
+  version: number,
+  owner: string,
+  now: number,
+  until: number,
+): Promise<boolean> {
+  const result = db
+    .update(activations)
+    .set({ refreshLeaseOwner: owner, refreshLeaseUntil: until })
+    .where(
+      and(
+        eq(activations.id, id),
+        eq(activations.version, version),
+        eq(activations.status, 'active'),
+        or(isNull(activations.refreshLeaseUntil), lt(activations.refreshLeaseUntil, now)),
+      ),
+    )
+    .run();
+  return result.changes === 1;
+}
+
+/** Stores refreshed credentials, only while still holding the lease; bumps the version. */
+export async function completeRefresh(
+  db: Db,
+  id: string,
+  owner: string,
+  set: { credentialsSealed: string; expiresAt: number | null; updatedAt: number },
+  effects?: SideEffects,
+): Promise<boolean> {
+  return db.transaction((tx) => {
+    const result = tx
+      .update(activations)
+      .set({
+        ...set,
+        version: sql`${activations.version} + 1`,
+        refreshLeaseOwner: null,
+        refreshLeaseUntil: null,
+      })
+      .where(and(eq(activations.id, id), eq(activations.refreshLeaseOwner, owner)))
+      .run();
+    if (result.changes === 1) writeSideEffects(tx, effects);
+    return result.changes === 1;
+  });
+}
+
+/** The provider revoked the grant: the user must reconnect. */
+export async function markNeedsReauth(
+  db: Db,
+  id: string,
+  owner: string,
+  at: number,
+  effects?: SideEffects,
+): Promise<boolean> {
+  return db.transaction((tx) => {
+    const result = tx
+      .update(activations)
+      .set({
+        status: 'needs_reauth',
+        version: sql`${activations.version} + 1`,
+        refreshLeaseOwner: null,
+        refreshLeaseUntil: null,
+        updatedAt: at,
+      })
+      .where(and(eq(activations.id, id), eq(activations.refreshLeaseOwner, owner)))
+      .run();
+    if (result.changes === 1) writeSideEffects(tx, effects);
+    return result.changes === 1;
+  });
+}
+
+export async function releaseRefreshLease(db: Db, id: string, owner: string): Promise<void> {
+  db.update(activations)
+    .set({ refreshLeaseOwner: null, refreshLeaseUntil: null })
+    .where(and(eq(activations.id, id), eq(activations.refreshLeaseOwner, owner)))
+    .run();
 }

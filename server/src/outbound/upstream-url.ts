@@ -7,7 +7,8 @@ import { ValidationError } from '../errors.js';
  */
 export function upstreamUrl(baseUrl: string, path: string, search = ''): URL {
   const base = new URL(baseUrl);
-  if (path.includes('\\') || [...path].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) throw badPath();
+  if (path.includes('\\') || [...path].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f))
+    throw badPath();
   const segments = path.replace(/^\//, '').split('/');
   segments.forEach((segment, i) => {
     // An empty segment is a trailing slash at most: `//host` and `a//b` are refused.

@@ -8,6 +8,7 @@ import { transformSync } from 'esbuild';
 const SOURCES: Record<string, { file: string; type: string }> = {
   'popup.js': { file: 'popup.client.ts', type: 'text/javascript; charset=utf-8' },
   'link.js': { file: 'link.client.ts', type: 'text/javascript; charset=utf-8' },
+  'callback.js': { file: 'callback.client.ts', type: 'text/javascript; charset=utf-8' },
   'pages.css': { file: 'pages.css', type: 'text/css; charset=utf-8' },
 };
 

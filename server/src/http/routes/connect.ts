@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { activateWithForm, disconnect, recordFlowOutcome } from '../../domain/activate.js';
 import { connectEvents, connectSessionView } from '../../domain/connect.js';
+import { startOAuth } from '../../domain/oauth-flow.js';
 import type { Portico } from '../../portico.js';
 import { sessionAuth } from '../middleware/session-auth.js';
 import type { ConnectEnv } from '../env.js';
@@ -90,6 +91,7 @@ export function connectRoutes(p: Portico, hook: ConstructorParameters<typeof Ope
   app.use('/session/*', auth);
   app.use('/activations', auth);
   app.use('/activations/*', auth);
+  app.use('/oauth/start', auth);
 
   app.openapi(
     createRoute({
@@ -159,6 +161,28 @@ export function connectRoutes(p: Portico, hook: ConstructorParameters<typeof Ope
       const result = await activateWithForm(p, c.get('session'), c.req.valid('json'));
       return c.json({ activationId: result.activationId, status: result.status, ...result.reveal }, 201);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/oauth/start',
+      tags: ['Connect'],
+      summary: 'Start a sign-in at the provider (OAuth2 authorization code, OAuth 1.0a)',
+      security: sessionSecurity,
+      request: {
+        body: jsonBody(
+          z.strictObject({ connectionId: z.string().min(1).max(64), flowId: flowId.optional() }),
+        ),
+      },
+      responses: {
+        200: json(z.object({ authorizeUrl: z.string() }), 'Where to send the popup'),
+        ...errors,
+        400: json(ErrorSchema, 'Not a sign-in connection'),
+        404: json(ErrorSchema, "Not a connection of this session's scope"),
+      },
+    }),
+    async (c) => c.json(await startOAuth(p, c.get('session'), c.req.valid('json')), 200),
   );
 
   app.openapi(

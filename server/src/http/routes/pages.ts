@@ -6,6 +6,8 @@ import { findConnectionViewUnscoped } from '../../db/connections.js';
 import { findAuthMethod } from '../../db/connectors.js';
 import { findOrg } from '../../db/orgs.js';
 import { openAuthMethodConfig } from '../../domain/auth-methods.js';
+import { finishOAuth } from '../../domain/oauth-flow.js';
+import { callbackPage } from '../../pages/callback-page.js';
 import type { Portico } from '../../portico.js';
 import { pageAsset } from '../../pages/assets.js';
 import { PAGE_HEADERS } from '../../pages/html.js';
@@ -41,6 +43,12 @@ export function pageRoutes(p: Portico) {
       fields: activation.kind === 'form' ? activation.fields : [],
     });
     return c.body(html, 200, PAGE_HEADERS);
+  });
+
+  // The provider's redirect target: exactly PORTICO_PUBLIC_URL/connect/oauth/callback.
+  app.get('/connect/oauth/callback', async (c) => {
+    const outcome = await finishOAuth(p, new URL(c.req.url).searchParams);
+    return c.body(callbackPage(outcome), outcome.ok ? 200 : 400, PAGE_HEADERS);
   });
 
   app.get('/connect/link', (c) => c.body(linkPage(), 200, PAGE_HEADERS));

@@ -6,10 +6,19 @@ import {
   listUsers,
   revokeActivationById,
 } from '../../domain/activations.js';
+import { readCredentials } from '../../domain/credentials.js';
 import type { Portico } from '../../portico.js';
+import { requireScope } from '../middleware/secret-key.js';
 import type { ApiEnv } from '../env.js';
 import { commonErrors, json, nextCursor, secretKeySecurity } from '../route-helpers.js';
-import { ActivationListQuery, ActivationSchema, EndUserSchema, page, PageQuery } from '../schemas.js';
+import {
+  ActivationListQuery,
+  ActivationSchema,
+  EndUserSchema,
+  ErrorSchema,
+  page,
+  PageQuery,
+} from '../schemas.js';
 
 /** End users of the key's environment and their activations. */
 export function userRoutes(p: Portico, hook: ConstructorParameters<typeof OpenAPIHono<ApiEnv>>[0]) {
@@ -101,5 +110,44 @@ export function userRoutes(p: Portico, hook: ConstructorParameters<typeof OpenAP
     },
   );
 
+  app.use('/activations/:id/credentials', requireScope('credentials:read'));
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/activations/{id}/credentials',
+      tags: ['Activations'],
+      summary:
+        "An activation's decrypted credentials (scope credentials:read); OAuth2 tokens are refreshed first",
+      description: 'Every read is written to the audit log.',
+      security: secretKeySecurity,
+      request: { params },
+      responses: {
+        200: json(CredentialsSchema, 'The credentials'),
+        ...commonErrors,
+        403: json(ErrorSchema, 'The key lacks the credentials:read scope'),
+        409: json(ErrorSchema, 'needs_reauth or activation_revoked: the user must connect again'),
+      },
+    }),
+    async (c) => {
+      const auth = c.get('auth');
+      const result = await readCredentials(p, scopeOf(auth), c.req.valid('param').id, {
+        type: 'key',
+        id: auth.keyId,
+      });
+      return c.json(result, 200);
+    },
+  );
+
   return app;
 }
+
+const CredentialsSchema = z
+  .object({
+    activationId: z.string(),
+    connectionId: z.string(),
+    externalUserId: z.string(),
+    authType: z.string(),
+    credentials: z.record(z.string(), z.unknown()),
+    expiresAt: z.string().nullable(),
+  })
+  .openapi('ActivationCredentials');
