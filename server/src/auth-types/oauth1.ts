@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { httpUrl, secretValue } from './fields.js';
+import { authorizationHeader } from './oauth1-signature.js';
 import type { AuthType } from './types.js';
 
 const config = z
@@ -24,4 +25,20 @@ export const oauth1: AuthType<OAuth1Config> = {
   secretConfigKeys: ['consumerSecret'],
   standardCredentialsSchema: () => tokenCredentials,
   activation: () => ({ kind: 'redirect' }),
+  /** Signs each request per RFC 5849 with the consumer and the user's token credentials. */
+  apply(request, creds, cfg) {
+    request.headers.set(
+      'authorization',
+      authorizationHeader({
+        method: request.method,
+        url: request.url,
+        ...(request.formBody !== undefined ? { formBody: request.formBody } : {}),
+        consumerKey: cfg.consumerKey,
+        consumerSecret: cfg.consumerSecret,
+        token: String(creds.token),
+        tokenSecret: String(creds.tokenSecret),
+        signatureMethod: cfg.signatureMethod,
+      }),
+    );
+  },
 };

@@ -25,6 +25,8 @@ export interface OutgoingRequest {
   method: string;
   url: URL;
   headers: Headers;
+  /** The body when it is application/x-www-form-urlencoded (OAuth 1.0 signs its parameters). */
+  formBody?: string;
 }
 
 /**

@@ -6,12 +6,14 @@ import {
   requestOptions,
   toTokenSet,
 } from '../auth-types/oauth2-client.js';
+import { authorizationHeader } from '../auth-types/oauth1-signature.js';
+import type { OAuth1Config } from '../auth-types/oauth1.js';
 import type { OAuth2Config } from '../auth-types/oauth2.js';
 import { sha256Hex } from '../crypto/secret-keys.js';
 import { consumeOAuthFlow, insertOAuthFlow } from '../db/oauth-flows.js';
 import { appendFlowEvent, findSession } from '../db/sessions.js';
 import { findEndUserById } from '../db/users.js';
-import { PorticoError, ValidationError } from '../errors.js';
+import { CredentialsRejectedError, PorticoError, ValidationError } from '../errors.js';
 import type { Portico } from '../portico.js';
 import { loadScopedConnection, storeActivation } from './activate.js';
 import type { ConnectSession } from './sessions.js';
@@ -34,6 +36,86 @@ export function callbackUrl(p: Portico): string {
 
 interface FlowSecrets {
   codeVerifier?: string;
+  /** OAuth 1.0a: the temporary credentials' secret. */
+  requestTokenSecret?: string;
+}
+
+/** The key a pending flow is found by: OAuth2's `state`, or OAuth 1.0a's temporary token. */
+function flowKey(kind: 'oauth2' | 'oauth1', value: string): string {
+  return sha256Hex(kind === 'oauth2' ? value : `oauth1:${value}`);
+}
+
+const OAUTH1_TIMEOUT_MS = 15_000;
+
+/** POSTs a signed OAuth 1.0a request and parses the form-encoded answer. */
+async function oauth1Post(url: string, header: string): Promise<URLSearchParams> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization: header,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/x-www-form-urlencoded',
+      },
+      body: '',
+      signal: AbortSignal.timeout(OAUTH1_TIMEOUT_MS),
+    });
+  } catch (err) {
+    if ((err as Error).name === 'TimeoutError')
+      throw new PorticoError(504, 'upstream_timeout', 'The provider did not answer in time');
+    throw new PorticoError(502, 'upstream_error', 'Could not reach the OAuth 1.0a provider');
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    if (res.status === 401) throw new CredentialsRejectedError('The provider refused the request (HTTP 401)');
+    throw new PorticoError(502, 'upstream_error', `The provider answered HTTP ${res.status}`);
+  }
+  return new URLSearchParams(text);
+}
+
+/** OAuth 1.0a, step 1 (RFC 5849 §2.1): temporary credentials with our callback, then the authorize URL. */
+async function startOAuth1(
+  p: Portico,
+  s: ConnectSession,
+  input: { connectionId: string; flowId?: string | undefined },
+  config: OAuth1Config,
+): Promise<{ authorizeUrl: string }> {
+  const answer = await oauth1Post(
+    config.requestTokenUrl,
+    authorizationHeader({
+      method: 'POST',
+      url: new URL(config.requestTokenUrl),
+      consumerKey: config.consumerKey,
+      consumerSecret: config.consumerSecret,
+      signatureMethod: config.signatureMethod,
+      extra: { oauth_callback: callbackUrl(p) },
+    }),
+  );
+  const token = answer.get('oauth_token');
+  const secret = answer.get('oauth_token_secret');
+  if (!token || !secret || answer.get('oauth_callback_confirmed') !== 'true') {
+    throw new PorticoError(502, 'upstream_error', 'The provider answered no usable temporary credentials');
+  }
+  const stateHash = flowKey('oauth1', token);
+  const now = Date.now();
+  await insertOAuthFlow(p.db, {
+    stateHash,
+    orgId: s.orgId,
+    sessionJti: s.jti,
+    connectionId: input.connectionId,
+    flowId: input.flowId ?? null,
+    secretsSealed: p.box.sealJson({ requestTokenSecret: secret } satisfies FlowSecrets, {
+      purpose: 'oauth-flow',
+      rowId: stateHash,
+      orgId: s.orgId,
+    }),
+    expiresAt: now + STATE_TTL_MS,
+    createdAt: now,
+  });
+  const url = new URL(config.authorizeUrl);
+  url.searchParams.set('oauth_token', token);
+  return { authorizeUrl: url.href };
 }
 
 /**
@@ -47,6 +129,8 @@ export async function startOAuth(
   input: { connectionId: string; flowId?: string | undefined },
 ): Promise<{ authorizeUrl: string }> {
   const target = await loadScopedConnection(p, s, input.connectionId);
+  if (target.type.type === 'oauth1')
+    return startOAuth1(p, s, input, target.type.configSchema.parse(target.config) as OAuth1Config);
   if (target.type.type !== 'oauth2' || target.type.activation(target.config).kind !== 'redirect') {
     throw new ValidationError('This connection is not activated by signing in at a provider');
   }
@@ -60,7 +144,7 @@ export async function startOAuth(
   }
   const state = oauth.generateRandomState();
   const secrets: FlowSecrets = config.pkce ? { codeVerifier: oauth.generateRandomCodeVerifier() } : {};
-  const stateHash = sha256Hex(state);
+  const stateHash = flowKey('oauth2', state);
   const now = Date.now();
   await insertOAuthFlow(p.db, {
     stateHash,
@@ -98,10 +182,12 @@ export type CallbackOutcome =
  * `iss` is checked against the configured issuer (RFC 9207); only then is the code exchanged.
  */
 export async function finishOAuth(p: Portico, params: URLSearchParams): Promise<CallbackOutcome> {
-  const state = params.get('state');
+  // OAuth 1.0a comes back with its temporary token (or `denied=<token>`) instead of a state.
+  const oauth1Token = params.has('state') ? null : (params.get('oauth_token') ?? params.get('denied'));
+  const state = oauth1Token ?? params.get('state');
   if (!state || state.length > 512)
     return { ok: false, code: 'invalid_state', message: 'The sign-in response has no valid state.' };
-  const flow = await consumeOAuthFlow(p.db, sha256Hex(state));
+  const flow = await consumeOAuthFlow(p.db, flowKey(oauth1Token ? 'oauth1' : 'oauth2', state));
   if (!flow)
     return {
       ok: false,
@@ -153,12 +239,47 @@ export async function finishOAuth(p: Portico, params: URLSearchParams): Promise<
   };
   try {
     const target = await loadScopedConnection(p, session, flow.connectionId);
-    const config = target.type.configSchema.parse(target.config) as OAuth2Config;
     const secrets = p.box.openJson<FlowSecrets>(flow.secretsSealed, {
       purpose: 'oauth-flow',
       rowId: flow.stateHash,
       orgId: flow.orgId,
     });
+    if (oauth1Token) {
+      if (params.has('denied')) return failed('access_denied', 'You declined the request at the provider.');
+      const verifier = params.get('oauth_verifier');
+      if (!verifier || target.type.type !== 'oauth1')
+        return failed('invalid_response', 'The provider answered no verifier.');
+      const config = target.type.configSchema.parse(target.config) as OAuth1Config;
+      // Step 3 (§2.3): token credentials, signed with the temporary credentials and the verifier.
+      const answer = await oauth1Post(
+        config.accessTokenUrl,
+        authorizationHeader({
+          method: 'POST',
+          url: new URL(config.accessTokenUrl),
+          consumerKey: config.consumerKey,
+          consumerSecret: config.consumerSecret,
+          token: oauth1Token,
+          tokenSecret: secrets.requestTokenSecret ?? '',
+          signatureMethod: config.signatureMethod,
+          extra: { oauth_verifier: verifier },
+        }),
+      );
+      const token = answer.get('oauth_token');
+      const tokenSecret = answer.get('oauth_token_secret');
+      if (!token || !tokenSecret)
+        return failed('invalid_response', 'The provider answered no token credentials.');
+      const extras = Object.fromEntries([...answer].filter(([k]) => !k.startsWith('oauth_')).slice(0, 20));
+      const stored = await storeActivation(
+        p,
+        session,
+        flow.connectionId,
+        { token, tokenSecret, ...extras },
+        undefined,
+        flow.flowId ?? undefined,
+      );
+      return { ok: true, origin: row.origin, ...base, activationId: stored.activationId };
+    }
+    const config = target.type.configSchema.parse(target.config) as OAuth2Config;
     const as = authorizationServer(config);
     const client: oauth.Client = { client_id: config.clientId! };
     const received = new URLSearchParams(params);
