@@ -11,6 +11,10 @@ export interface Config {
   databaseUrl: string | undefined;
   rateLimits: boolean;
   bodyLimitBytes: number;
+  /** Request bodies streamed through the proxy may be larger than API bodies. */
+  proxyBodyLimitBytes: number;
+  /** How long the proxy waits for the target's response headers. */
+  proxyTimeoutMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   demo: boolean;
 }
@@ -44,6 +48,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL,
     rateLimits: env.PORTICO_RATE_LIMITS !== 'off',
     bodyLimitBytes: parsePositiveInt(env.PORTICO_BODY_LIMIT ?? String(256 * 1024), 'PORTICO_BODY_LIMIT'),
+    proxyBodyLimitBytes: parsePositiveInt(
+      env.PORTICO_PROXY_BODY_LIMIT ?? String(100 * 1024 * 1024),
+      'PORTICO_PROXY_BODY_LIMIT',
+    ),
+    proxyTimeoutMs: parsePositiveInt(env.PORTICO_PROXY_TIMEOUT_MS ?? '30000', 'PORTICO_PROXY_TIMEOUT_MS'),
     logLevel,
     demo: env.PORTICO_DEMO !== '0',
   };

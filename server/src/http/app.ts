@@ -13,6 +13,7 @@ import { connectionRoutes } from './routes/connections.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { environmentRoutes } from './routes/environment.js';
 import { pageRoutes } from './routes/pages.js';
+import { proxyRoutes } from './routes/proxy.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { userRoutes } from './routes/users.js';
 
@@ -56,18 +57,21 @@ export function createApp(p: Portico) {
     if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
   });
 
-  app.use(
-    bodyLimit({
-      maxSize: p.config.bodyLimitBytes,
-      onError: () => {
-        throw new PorticoError(
-          413,
-          'payload_too_large',
-          `Request bodies are limited to ${p.config.bodyLimitBytes} bytes`,
-        );
-      },
-    }),
-  );
+  const apiBodyLimit = bodyLimit({
+    maxSize: p.config.bodyLimitBytes,
+    onError: () => {
+      throw new PorticoError(
+        413,
+        'payload_too_large',
+        `Request bodies are limited to ${p.config.bodyLimitBytes} bytes`,
+      );
+    },
+  });
+  // The proxy streams bodies and has its own, larger limit.
+  app.use(async function limitBodies(c, next) {
+    if (c.req.path.startsWith('/api/v1/proxy/')) return next();
+    return apiBodyLimit(c, next);
+  });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/.well-known/jwks.json', async (c) => {
@@ -76,7 +80,9 @@ export function createApp(p: Portico) {
   });
 
   const api = new OpenAPIHono<ApiEnv>(validationHook);
-  api.use(jsonOnly(), secretKeyAuth(p));
+  api.use(secretKeyAuth(p));
+  api.route('/', proxyRoutes(p));
+  api.use(jsonOnly());
   api.route('/', connectorRoutes(p, validationHook));
   api.route('/', connectionRoutes(p, validationHook));
   api.route('/', environmentRoutes(p, validationHook));

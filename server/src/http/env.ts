@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { ConnectSession } from '../domain/sessions.js';
 
 /** What a secret key authenticates as (SPEC §4a): one environment of one org. */
@@ -10,6 +11,8 @@ export interface KeyAuth {
 
 export interface ApiEnv {
   Variables: { auth: KeyAuth };
+  /** Set by @hono/node-server; absent when the app is driven in-process (tests). */
+  Bindings: { incoming?: IncomingMessage };
 }
 
 export interface ConnectEnv {
