@@ -4,6 +4,7 @@ import { rotateMasterKey, rotateSigningKey } from './domain/key-rotation.js';
 import { createOrg } from './domain/orgs.js';
 import { openPortico } from './portico.js';
 import { startServer } from './server.js';
+import { policyFromEnv, startDeliveryWorker } from './webhooks/delivery.js';
 import { origin as originSchema } from './http/schemas.js';
 
 const USAGE = `Usage: portico <command> [options]
@@ -119,10 +120,11 @@ function silentLog() {
 async function serveCommand(): Promise<number> {
   const p = await openPortico(loadConfig());
   const running = await startServer(p);
+  const worker = startDeliveryWorker(p, policyFromEnv());
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       p.log.info('shutting down', { signal });
-      void running.close().then(() => {
+      void Promise.all([running.close(), worker.stop()]).then(() => {
         p.close();
         resolve();
       });

@@ -353,3 +353,57 @@ describe('session scope', () => {
     ).toBe(400);
   });
 });
+
+describe('POST /api/v1/connections/{id}/test', () => {
+  async function standard(apiKey: string, verify?: Record<string, unknown>) {
+    const connector = await t.call('POST', '/api/v1/connectors', {
+      key: org.prodKey,
+      body: {
+        name: 'Target',
+        baseUrl: upstream.url,
+        authMethods: [{ name: 'Key', type: 'api-key', config: { name: 'X-Api-Key' } }],
+        ...(verify ? { verify } : {}),
+      },
+    });
+    const connection = await t.call('POST', '/api/v1/connections', {
+      key: org.prodKey,
+      body: {
+        connectorId: connector.body.id,
+        authMethodId: connector.body.authMethods[0].id,
+        name: 'Ours',
+        embedded: false,
+        credentials: { apiKey },
+      },
+    });
+    return connection.body.id as string;
+  }
+
+  it('answers ok with the status for good credentials and ok: false for rejected ones', async () => {
+    const good = await standard('right-key', { path: '/user' });
+    expect((await t.call('POST', `/api/v1/connections/${good}/test`, { key: org.prodKey })).body).toEqual({
+      ok: true,
+      status: 200,
+    });
+    const bad = await standard('wrong-key', { path: '/user' });
+    expect((await t.call('POST', `/api/v1/connections/${bad}/test`, { key: org.prodKey })).body).toEqual({
+      ok: false,
+      status: 401,
+    });
+    const audit = await t.call('GET', `/api/v1/events?targetId=${bad}`, { key: org.prodKey });
+    expect(audit.body.data[0]).toMatchObject({
+      action: 'connection.tested',
+      data: { ok: false, status: 401 },
+    });
+  });
+
+  it('needs a verification request, and a standard connection', async () => {
+    const noVerify = await standard('right-key');
+    expect((await t.call('POST', `/api/v1/connections/${noVerify}/test`, { key: org.prodKey })).status).toBe(
+      400,
+    );
+    const other = await seedOrg(t, 'Other');
+    expect(
+      (await t.call('POST', `/api/v1/connections/${noVerify}/test`, { key: other.prodKey })).status,
+    ).toBe(404);
+  });
+});

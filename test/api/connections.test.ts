@@ -278,6 +278,11 @@ describe('environment', () => {
       actor: { type: 'key' },
       target: { type: 'environment', id: org.prodEnvId },
     });
-    expect((await t.call('GET', '/api/v1/events', { key: org.devKey })).body.data).toEqual([]);
+    // Development sees the org-level events, not production's environment changes.
+    const dev = (await t.call('GET', '/api/v1/events', { key: org.devKey })).body.data.map(
+      (e: { action: string }) => e.action,
+    );
+    expect(dev).toContain('org.created');
+    expect(dev).not.toContain('environment.updated');
   });
 });

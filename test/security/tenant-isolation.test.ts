@@ -97,12 +97,15 @@ describe('tenant isolation', () => {
       '/api/v1/bindings',
       '/api/v1/users',
       '/api/v1/activations',
-      '/api/v1/events',
     ]) {
       const res = await t.call('GET', path, { key: b.prodKey });
       expect(res.status, path).toBe(200);
       expect(res.body.data, path).toEqual([]);
     }
+    // B's audit log has B's own org-level events only.
+    const events = await t.call('GET', '/api/v1/events', { key: b.prodKey });
+    expect(events.body.data.map((e: { action: string }) => e.action)).toEqual(['org.created']);
+    expect(events.text).not.toContain(a.orgId);
   });
 
   it("keeps environments apart: the development key sees org objects but not production's environment objects", async () => {

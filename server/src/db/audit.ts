@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { writeSideEffects, type AuditInsert } from './effects.js';
 import { auditEvents } from './schema.js';
@@ -9,10 +9,13 @@ export async function insertAudit(db: Db, row: AuditInsert): Promise<void> {
   writeSideEffects(db, { audit: [row] });
 }
 
-/** Newest first; `before` is the `seq` cursor of the previous page. */
+/**
+ * An environment's log, newest first: its own events and its org's org-level ones (connectors,
+ * connections). `before` is the `seq` cursor of the previous page.
+ */
 export async function listAudit(
   db: Db,
-  environmentId: string,
+  scope: { orgId: string; environmentId: string },
   page: { before?: number; limit: number; targetId?: string },
 ): Promise<AuditRow[]> {
   return db
@@ -20,7 +23,10 @@ export async function listAudit(
     .from(auditEvents)
     .where(
       and(
-        eq(auditEvents.environmentId, environmentId),
+        or(
+          eq(auditEvents.environmentId, scope.environmentId),
+          and(isNull(auditEvents.environmentId), eq(auditEvents.orgId, scope.orgId)),
+        ),
         page.before !== undefined ? lt(auditEvents.seq, page.before) : undefined,
         page.targetId ? eq(auditEvents.targetId, page.targetId) : undefined,
       ),

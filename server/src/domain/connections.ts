@@ -11,7 +11,8 @@ import {
   type ConnectionView,
 } from '../db/connections.js';
 import { findAuthMethod, findConnector } from '../db/connectors.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, CredentialsRejectedError, NotFoundError, ValidationError } from '../errors.js';
+import { verifyCredentials } from '../outbound/verify.js';
 import { newId } from '../ids.js';
 import type { Portico } from '../portico.js';
 import { auditEntry, type Actor } from './audit.js';
@@ -201,4 +202,54 @@ export async function removeConnection(p: Portico, orgId: string, id: string, ac
     p.db,
     auditEntry({ orgId, environmentId: null }, actor, 'connection.deleted', { type: 'connection', id }),
   );
+}
+
+/**
+ * "Test Connection" for a standard connection (SPEC §6): runs the connector's verification
+ * request with the stored credentials. A refusal is an answer (`ok: false`), not an error.
+ */
+export async function testConnection(p: Portico, orgId: string, id: string, actor: Actor) {
+  const row = await findConnection(p.db, orgId, id);
+  if (!row) throw new NotFoundError('Connection');
+  if (row.embedded)
+    throw new ValidationError(
+      'An embedded connection has no credentials to test; each activation is verified',
+    );
+  const connector = (await findConnector(p.db, orgId, row.connectorId))!;
+  if (!connector.verify)
+    throw new ValidationError('The connector has no verification request: set "verify" on it first');
+  const method = (await findAuthMethod(p.db, orgId, row.authMethodId))!;
+  const credentials = row.credentialsSealed
+    ? p.box.openJson<Record<string, unknown>>(row.credentialsSealed, {
+        purpose: 'connection-credentials',
+        rowId: id,
+        orgId,
+      })
+    : {};
+  let result: { ok: boolean; status?: number };
+  try {
+    const { status } = await verifyCredentials(
+      connector.verify,
+      row.baseUrl ?? connector.baseUrl,
+      method.type as AuthTypeName,
+      openAuthMethodConfig(p.box, method),
+      credentials,
+    );
+    result = { ok: true, status };
+  } catch (err) {
+    if (!(err instanceof CredentialsRejectedError)) throw err;
+    const status = /HTTP (\d{3})/.exec(err.message)?.[1];
+    result = { ok: false, ...(status ? { status: Number(status) } : {}) };
+  }
+  await insertAudit(
+    p.db,
+    auditEntry(
+      { orgId, environmentId: null },
+      actor,
+      'connection.tested',
+      { type: 'connection', id },
+      result,
+    ),
+  );
+  return result;
 }

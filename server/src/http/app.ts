@@ -12,10 +12,14 @@ import { connectRoutes } from './routes/connect.js';
 import { connectionRoutes } from './routes/connections.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { environmentRoutes } from './routes/environment.js';
+import { hookRoutes } from './routes/hooks.js';
 import { pageRoutes } from './routes/pages.js';
 import { proxyRoutes } from './routes/proxy.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { signingKeyRoutes } from './routes/signing-keys.js';
+import { tokenRoutes } from './routes/token.js';
 import { userRoutes } from './routes/users.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 /** Schema failures become one `invalid_request` error naming the first offending fields. */
 const validationHook = {
@@ -67,9 +71,9 @@ export function createApp(p: Portico) {
       );
     },
   });
-  // The proxy streams bodies and has its own, larger limit.
+  // The proxy streams bodies and has its own, larger limit; incoming hooks have theirs.
   app.use(async function limitBodies(c, next) {
-    if (c.req.path.startsWith('/api/v1/proxy/')) return next();
+    if (c.req.path.startsWith('/api/v1/proxy/') || c.req.path.startsWith('/hooks/')) return next();
     return apiBodyLimit(c, next);
   });
 
@@ -88,10 +92,16 @@ export function createApp(p: Portico) {
   api.route('/', environmentRoutes(p, validationHook));
   api.route('/', sessionRoutes(p, validationHook));
   api.route('/', userRoutes(p, validationHook));
+  api.route('/', webhookRoutes(p, validationHook));
+  api.route('/', signingKeyRoutes(p, validationHook));
   app.route('/api/v1', api);
+
+  app.route('/', hookRoutes(p));
 
   app.use('/connect/*', connectCors(p));
   app.route('/', pageRoutes(p));
+  // Before the connect sub-app: a form-encoded OAuth endpoint, outside its JSON-only rule.
+  app.route('/', tokenRoutes(p));
   const connect = new OpenAPIHono<ConnectEnv>(validationHook);
   connect.use(jsonOnly());
   connect.route('/', connectRoutes(p, validationHook));

@@ -5,6 +5,7 @@ import {
   listConnections,
   patchConnection,
   removeConnection,
+  testConnection,
 } from '../../domain/connections.js';
 import type { Portico } from '../../portico.js';
 import type { ApiEnv } from '../env.js';
@@ -107,6 +108,25 @@ export function connectionRoutes(p: Portico, hook: ConstructorParameters<typeof 
       const auth = c.get('auth');
       await removeConnection(p, auth.orgId, c.req.valid('param').id, actorOf(auth.keyId));
       return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/connections/{id}/test',
+      tags,
+      summary: "Test a standard connection's credentials with the connector's verification request",
+      security: secretKeySecurity,
+      request: { params },
+      responses: {
+        200: json(z.object({ ok: z.boolean(), status: z.number().int().optional() }), 'The outcome'),
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const auth = c.get('auth');
+      return c.json(await testConnection(p, auth.orgId, c.req.valid('param').id, actorOf(auth.keyId)), 200);
     },
   );
 

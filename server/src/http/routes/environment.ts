@@ -107,7 +107,7 @@ export function environmentRoutes(p: Portico, hook: ConstructorParameters<typeof
       method: 'get',
       path: '/events',
       tags: ['Audit'],
-      summary: "The environment's audit log, newest first",
+      summary: "The environment's audit log with its org's org-level events, newest first",
       security: secretKeySecurity,
       request: { query: AuditQuery },
       responses: { 200: json(page(AuditEventSchema, 'AuditEventPage'), 'Audit events'), ...commonErrors },
@@ -115,11 +115,16 @@ export function environmentRoutes(p: Portico, hook: ConstructorParameters<typeof
     async (c) => {
       const { limit = 50, cursor, targetId } = c.req.valid('query');
       const before = cursor !== undefined && /^\d+$/.test(cursor) ? Number(cursor) : undefined;
-      const rows = await listAudit(p.db, c.get('auth').environmentId, {
-        limit,
-        ...(before !== undefined ? { before } : {}),
-        ...(targetId ? { targetId } : {}),
-      });
+      const auth = c.get('auth');
+      const rows = await listAudit(
+        p.db,
+        { orgId: auth.orgId, environmentId: auth.environmentId },
+        {
+          limit,
+          ...(before !== undefined ? { before } : {}),
+          ...(targetId ? { targetId } : {}),
+        },
+      );
       const data = rows.map((r) => ({
         id: r.id,
         action: r.action,
