@@ -23,7 +23,7 @@ import { findEnvironment } from '../db/orgs.js';
 import { findEndUserById } from '../db/users.js';
 import { NotFoundError, PorticoError } from '../errors.js';
 import type { Portico } from '../portico.js';
-import { auditEntry } from './audit.js';
+import { auditEntry, type Actor } from './audit.js';
 import { openAuthMethodConfig } from './auth-methods.js';
 import { outboxEvent } from './webhook-events.js';
 
@@ -225,7 +225,7 @@ export async function readCredentials(
   p: Portico,
   scope: { orgId: string; environmentId: string },
   activationId: string,
-  actor: { type: 'key'; id: string },
+  actor: Actor,
 ) {
   const found = await findActivationById(p.db, activationId);
   if (!found || found.environmentId !== scope.environmentId) throw new NotFoundError('Activation');

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { PorticoError, ValidationError } from '../errors.js';
 import type { Portico } from '../portico.js';
@@ -36,6 +37,26 @@ const validationHook = {
     });
   },
 };
+
+/**
+ * The management API (SPEC §4a) behind an authenticator that sets `auth` (org, environment,
+ * scopes, actor): secret keys at /api/v1; the admin console mounts the same routes behind its
+ * session cookie, so the console uses exactly the documented API.
+ */
+export function managementApi(p: Portico, authenticate: MiddlewareHandler<ApiEnv>) {
+  const api = new OpenAPIHono<ApiEnv>(validationHook);
+  api.use(authenticate);
+  api.route('/', proxyRoutes(p));
+  api.use(jsonOnly());
+  api.route('/', connectorRoutes(p, validationHook));
+  api.route('/', connectionRoutes(p, validationHook));
+  api.route('/', environmentRoutes(p, validationHook));
+  api.route('/', sessionRoutes(p, validationHook));
+  api.route('/', userRoutes(p, validationHook));
+  api.route('/', webhookRoutes(p, validationHook));
+  api.route('/', signingKeyRoutes(p, validationHook));
+  return api;
+}
 
 export function createApp(p: Portico) {
   const app = new OpenAPIHono(validationHook);
@@ -83,18 +104,7 @@ export function createApp(p: Portico) {
     return c.json(await p.signingKeys.jwks());
   });
 
-  const api = new OpenAPIHono<ApiEnv>(validationHook);
-  api.use(secretKeyAuth(p));
-  api.route('/', proxyRoutes(p));
-  api.use(jsonOnly());
-  api.route('/', connectorRoutes(p, validationHook));
-  api.route('/', connectionRoutes(p, validationHook));
-  api.route('/', environmentRoutes(p, validationHook));
-  api.route('/', sessionRoutes(p, validationHook));
-  api.route('/', userRoutes(p, validationHook));
-  api.route('/', webhookRoutes(p, validationHook));
-  api.route('/', signingKeyRoutes(p, validationHook));
-  app.route('/api/v1', api);
+  app.route('/api/v1', managementApi(p, secretKeyAuth(p)));
 
   app.route('/', hookRoutes(p));
 

@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
+import type { Actor } from '../domain/audit.js';
 import type { ConnectSession } from '../domain/sessions.js';
 
 /** What a secret key authenticates as (SPEC §4a): one environment of one org. */
 export interface KeyAuth {
-  keyId: string;
+  /** Who acts: the secret key, or an admin signed in to the console. Audited as such. */
+  actor: Actor;
   orgId: string;
   environmentId: string;
   scopes: string[];

@@ -16,7 +16,7 @@ export function secretKeyAuth(p: Portico): MiddlewareHandler<ApiEnv> {
     const found = await findApiKeyByHash(p.db, hashSecretKey(key));
     if (!found) throw new AuthError('Invalid secret key');
     c.set('auth', {
-      keyId: found.key.id,
+      actor: { type: 'key', id: found.key.id },
       orgId: found.key.orgId,
       environmentId: found.key.environmentId,
       scopes: found.key.scopes,

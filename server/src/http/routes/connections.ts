@@ -24,7 +24,6 @@ const params = z.object({ id: z.string().min(1).max(64) });
 
 export function connectionRoutes(p: Portico, hook: ConstructorParameters<typeof OpenAPIHono<ApiEnv>>[0]) {
   const app = new OpenAPIHono<ApiEnv>(hook);
-  const actorOf = (keyId: string) => ({ type: 'key' as const, id: keyId });
 
   app.openapi(
     createRoute({
@@ -40,7 +39,7 @@ export function connectionRoutes(p: Portico, hook: ConstructorParameters<typeof 
     }),
     async (c) => {
       const auth = c.get('auth');
-      return c.json(await createConnection(p, auth.orgId, c.req.valid('json'), actorOf(auth.keyId)), 201);
+      return c.json(await createConnection(p, auth.orgId, c.req.valid('json'), auth.actor), 201);
     },
   );
 
@@ -87,10 +86,7 @@ export function connectionRoutes(p: Portico, hook: ConstructorParameters<typeof 
     async (c) => {
       const auth = c.get('auth');
       const patch = c.req.valid('json');
-      return c.json(
-        await patchConnection(p, auth.orgId, c.req.valid('param').id, patch, actorOf(auth.keyId)),
-        200,
-      );
+      return c.json(await patchConnection(p, auth.orgId, c.req.valid('param').id, patch, auth.actor), 200);
     },
   );
 
@@ -106,7 +102,7 @@ export function connectionRoutes(p: Portico, hook: ConstructorParameters<typeof 
     }),
     async (c) => {
       const auth = c.get('auth');
-      await removeConnection(p, auth.orgId, c.req.valid('param').id, actorOf(auth.keyId));
+      await removeConnection(p, auth.orgId, c.req.valid('param').id, auth.actor);
       return c.body(null, 204);
     },
   );
@@ -126,7 +122,7 @@ export function connectionRoutes(p: Portico, hook: ConstructorParameters<typeof 
     }),
     async (c) => {
       const auth = c.get('auth');
-      return c.json(await testConnection(p, auth.orgId, c.req.valid('param').id, actorOf(auth.keyId)), 200);
+      return c.json(await testConnection(p, auth.orgId, c.req.valid('param').id, auth.actor), 200);
     },
   );
 

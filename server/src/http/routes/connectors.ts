@@ -37,7 +37,6 @@ const params = z.object({ id: z.string().min(1).max(64) });
 
 export function connectorRoutes(p: Portico, hook: ConstructorParameters<typeof OpenAPIHono<ApiEnv>>[0]) {
   const app = new OpenAPIHono<ApiEnv>(hook);
-  const actorOf = (keyId: string) => ({ type: 'key' as const, id: keyId });
 
   app.openapi(
     createRoute({
@@ -51,7 +50,7 @@ export function connectorRoutes(p: Portico, hook: ConstructorParameters<typeof O
     }),
     async (c) => {
       const auth = c.get('auth');
-      const connector = await createConnector(p, auth.orgId, c.req.valid('json'), actorOf(auth.keyId));
+      const connector = await createConnector(p, auth.orgId, c.req.valid('json'), auth.actor);
       return c.json(connector, 201);
     },
   );
@@ -73,7 +72,7 @@ export function connectorRoutes(p: Portico, hook: ConstructorParameters<typeof O
       const auth = c.get('auth');
       const body = c.req.valid('json');
       const { input, warnings } = importOpenApi(body.openapi, body.name);
-      const connector = await createConnector(p, auth.orgId, input, actorOf(auth.keyId));
+      const connector = await createConnector(p, auth.orgId, input, auth.actor);
       return c.json({ ...connector, warnings }, 201);
     },
   );
@@ -128,7 +127,7 @@ export function connectorRoutes(p: Portico, hook: ConstructorParameters<typeof O
         auth.orgId,
         c.req.valid('param').id,
         c.req.valid('json'),
-        actorOf(auth.keyId),
+        auth.actor,
       );
       return c.json(connector, 200);
     },
@@ -146,7 +145,7 @@ export function connectorRoutes(p: Portico, hook: ConstructorParameters<typeof O
     }),
     async (c) => {
       const auth = c.get('auth');
-      await removeConnector(p, auth.orgId, c.req.valid('param').id, actorOf(auth.keyId));
+      await removeConnector(p, auth.orgId, c.req.valid('param').id, auth.actor);
       return c.body(null, 204);
     },
   );
@@ -168,7 +167,7 @@ export function connectorRoutes(p: Portico, hook: ConstructorParameters<typeof O
         auth.orgId,
         c.req.valid('param').id,
         c.req.valid('json'),
-        actorOf(auth.keyId),
+        auth.actor,
       );
       return c.json(method, 201);
     },
@@ -190,14 +189,7 @@ export function connectorRoutes(p: Portico, hook: ConstructorParameters<typeof O
     async (c) => {
       const auth = c.get('auth');
       const { id, authMethodId } = c.req.valid('param');
-      const method = await patchAuthMethod(
-        p,
-        auth.orgId,
-        id,
-        authMethodId,
-        c.req.valid('json'),
-        actorOf(auth.keyId),
-      );
+      const method = await patchAuthMethod(p, auth.orgId, id, authMethodId, c.req.valid('json'), auth.actor);
       return c.json(method, 200);
     },
   );

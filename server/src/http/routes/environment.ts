@@ -21,7 +21,6 @@ export function environmentRoutes(p: Portico, hook: ConstructorParameters<typeof
     orgId: auth.orgId,
     environmentId: auth.environmentId,
   });
-  const actorOf = (auth: ApiEnv['Variables']['auth']) => ({ type: 'key' as const, id: auth.keyId });
 
   app.openapi(
     createRoute({
@@ -47,7 +46,7 @@ export function environmentRoutes(p: Portico, hook: ConstructorParameters<typeof
     }),
     async (c) => {
       const auth = c.get('auth');
-      return c.json(await patchEnvironment(p, scopeOf(auth), c.req.valid('json'), actorOf(auth)), 200);
+      return c.json(await patchEnvironment(p, scopeOf(auth), c.req.valid('json'), auth.actor), 200);
     },
   );
 
@@ -79,7 +78,7 @@ export function environmentRoutes(p: Portico, hook: ConstructorParameters<typeof
       const auth = c.get('auth');
       const { connectorId } = c.req.valid('param');
       return c.json(
-        await bind(p, scopeOf(auth), connectorId, c.req.valid('json').connectionId, actorOf(auth)),
+        await bind(p, scopeOf(auth), connectorId, c.req.valid('json').connectionId, auth.actor),
         200,
       );
     },
@@ -97,7 +96,7 @@ export function environmentRoutes(p: Portico, hook: ConstructorParameters<typeof
     }),
     async (c) => {
       const auth = c.get('auth');
-      await unbind(p, scopeOf(auth), c.req.valid('param').connectorId, actorOf(auth));
+      await unbind(p, scopeOf(auth), c.req.valid('param').connectorId, auth.actor);
       return c.body(null, 204);
     },
   );

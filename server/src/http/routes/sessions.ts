@@ -41,10 +41,12 @@ export function sessionRoutes(p: Portico, hook: ConstructorParameters<typeof Ope
     }),
     async (c) => {
       const auth = c.get('auth');
-      await revoke(p, { orgId: auth.orgId, environmentId: auth.environmentId }, c.req.valid('param').jti, {
-        type: 'key',
-        id: auth.keyId,
-      });
+      await revoke(
+        p,
+        { orgId: auth.orgId, environmentId: auth.environmentId },
+        c.req.valid('param').jti,
+        auth.actor,
+      );
       return c.body(null, 204);
     },
   );

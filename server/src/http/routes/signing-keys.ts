@@ -46,10 +46,7 @@ export function signingKeyRoutes(p: Portico, hook: ConstructorParameters<typeof 
     }),
     async (c) => {
       const auth = c.get('auth');
-      return c.json(
-        await addVendorKey(p, scopeOf(auth), c.req.valid('json'), { type: 'key', id: auth.keyId }),
-        201,
-      );
+      return c.json(await addVendorKey(p, scopeOf(auth), c.req.valid('json'), auth.actor), 201);
     },
   );
 
@@ -77,7 +74,7 @@ export function signingKeyRoutes(p: Portico, hook: ConstructorParameters<typeof 
     }),
     async (c) => {
       const auth = c.get('auth');
-      await removeVendorKey(p, scopeOf(auth), c.req.valid('param').id, { type: 'key', id: auth.keyId });
+      await removeVendorKey(p, scopeOf(auth), c.req.valid('param').id, auth.actor);
       return c.body(null, 204);
     },
   );

@@ -102,10 +102,7 @@ export function userRoutes(p: Portico, hook: ConstructorParameters<typeof OpenAP
     }),
     async (c) => {
       const auth = c.get('auth');
-      const activation = await revokeActivationById(p, scopeOf(auth), c.req.valid('param').id, {
-        type: 'key',
-        id: auth.keyId,
-      });
+      const activation = await revokeActivationById(p, scopeOf(auth), c.req.valid('param').id, auth.actor);
       return c.json(activation, 200);
     },
   );
@@ -130,10 +127,7 @@ export function userRoutes(p: Portico, hook: ConstructorParameters<typeof OpenAP
     }),
     async (c) => {
       const auth = c.get('auth');
-      const result = await readCredentials(p, scopeOf(auth), c.req.valid('param').id, {
-        type: 'key',
-        id: auth.keyId,
-      });
+      const result = await readCredentials(p, scopeOf(auth), c.req.valid('param').id, auth.actor);
       return c.json(result, 200);
     },
   );

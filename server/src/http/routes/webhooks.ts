@@ -78,10 +78,7 @@ export function webhookRoutes(p: Portico, hook: ConstructorParameters<typeof Ope
     }),
     async (c) => {
       const auth = c.get('auth');
-      return c.json(
-        await redeliver(p, scopeOf(auth), c.req.valid('param').id, { type: 'key', id: auth.keyId }),
-        200,
-      );
+      return c.json(await redeliver(p, scopeOf(auth), c.req.valid('param').id, auth.actor), 200);
     },
   );
 
