@@ -10,6 +10,15 @@ export interface Config {
   masterKeys: Buffer[];
   databaseUrl: string | undefined;
   rateLimits: boolean;
+  /** Per-minute limits: per client IP and per environment. */
+  limits: {
+    sessions: { perIp: number; perEnvironment: number };
+    activations: { perIp: number; perEnvironment: number };
+    tokenExchange: { perIp: number; perEnvironment: number };
+    adminLogin: { perIp: number; perEmail: number };
+  };
+  /** Trust X-Forwarded-For for client addresses (only behind your own proxy). */
+  trustProxy: boolean;
   bodyLimitBytes: number;
   /** Request bodies streamed through the proxy may be larger than API bodies. */
   proxyBodyLimitBytes: number;
@@ -47,6 +56,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKeys: parseMasterKeys(env.PORTICO_MASTER_KEY),
     databaseUrl: env.DATABASE_URL,
     rateLimits: env.PORTICO_RATE_LIMITS !== 'off',
+    limits: {
+      sessions: pair(env.PORTICO_RATE_LIMIT_SESSIONS, [600, 3000], 'PORTICO_RATE_LIMIT_SESSIONS'),
+      activations: pair(env.PORTICO_RATE_LIMIT_ACTIVATIONS, [30, 1200], 'PORTICO_RATE_LIMIT_ACTIVATIONS'),
+      tokenExchange: pair(
+        env.PORTICO_RATE_LIMIT_TOKEN_EXCHANGE,
+        [120, 3000],
+        'PORTICO_RATE_LIMIT_TOKEN_EXCHANGE',
+      ),
+      adminLogin: (([perIp, perEmail]) => ({ perIp, perEmail }))(
+        tuple(env.PORTICO_RATE_LIMIT_ADMIN_LOGIN, [20, 10], 'PORTICO_RATE_LIMIT_ADMIN_LOGIN'),
+      ),
+    },
+    trustProxy: env.PORTICO_TRUST_PROXY === '1',
     bodyLimitBytes: parsePositiveInt(env.PORTICO_BODY_LIMIT ?? String(256 * 1024), 'PORTICO_BODY_LIMIT'),
     proxyBodyLimitBytes: parsePositiveInt(
       env.PORTICO_PROXY_BODY_LIMIT ?? String(100 * 1024 * 1024),
@@ -79,4 +101,19 @@ function parseMasterKeys(value: string | undefined): Buffer[] {
     }
     return key;
   });
+}
+
+/** "perIp,perEnvironment" per minute. */
+function pair(value: string | undefined, fallback: [number, number], name: string) {
+  const [perIp, perEnvironment] = tuple(value, fallback, name);
+  return { perIp, perEnvironment };
+}
+
+function tuple(value: string | undefined, fallback: [number, number], name: string): [number, number] {
+  if (!value) return fallback;
+  const parts = value.split(',').map((v) => Number(v.trim()));
+  if (parts.length !== 2 || parts.some((n) => !Number.isInteger(n) || n <= 0)) {
+    throw new ConfigError(`${name} must be two positive integers, "perIp,perEnvironment" per minute`);
+  }
+  return [parts[0]!, parts[1]!];
 }

@@ -3,6 +3,7 @@ import { activateWithForm, disconnect, recordFlowOutcome } from '../../domain/ac
 import { connectEvents, connectSessionView } from '../../domain/connect.js';
 import { startOAuth } from '../../domain/oauth-flow.js';
 import type { Portico } from '../../portico.js';
+import { rateLimit } from '../middleware/rate-limit.js';
 import { sessionAuth } from '../middleware/session-auth.js';
 import type { ConnectEnv } from '../env.js';
 import { json, jsonBody } from '../route-helpers.js';
@@ -92,6 +93,17 @@ export function connectRoutes(p: Portico, hook: ConstructorParameters<typeof Ope
   app.use('/activations', auth);
   app.use('/activations/*', auth);
   app.use('/oauth/start', auth);
+  app.post(
+    '/activations',
+    rateLimit(
+      { name: 'activations', ...p.config.limits.activations, windowMs: 60_000 },
+      {
+        enabled: p.config.rateLimits,
+        trustProxy: p.config.trustProxy,
+        environmentOf: (c) => c.get('session').environmentId,
+      },
+    ),
+  );
 
   app.openapi(
     createRoute({

@@ -2,11 +2,23 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { mintSession, revoke } from '../../domain/sessions.js';
 import type { Portico } from '../../portico.js';
 import type { ApiEnv } from '../env.js';
+import { rateLimit } from '../middleware/rate-limit.js';
 import { commonErrors, json, jsonBody, secretKeySecurity } from '../route-helpers.js';
 import { SessionInput, SessionResult } from '../schemas.js';
 
 export function sessionRoutes(p: Portico, hook: ConstructorParameters<typeof OpenAPIHono<ApiEnv>>[0]) {
   const app = new OpenAPIHono<ApiEnv>(hook);
+  app.post(
+    '/sessions',
+    rateLimit(
+      { name: 'sessions', ...p.config.limits.sessions, windowMs: 60_000 },
+      {
+        enabled: p.config.rateLimits,
+        trustProxy: p.config.trustProxy,
+        environmentOf: (c) => c.get('auth').environmentId,
+      },
+    ),
+  );
 
   app.openapi(
     createRoute({
