@@ -17,7 +17,8 @@ export const DEFAULT_POLICY: DeliveryPolicy = {
   maxDelayMs: 60 * 60_000,
   maxAttempts: 10,
   timeoutMs: 10_000,
-  leaseMs: 60_000,
+  // Just past the timeout: a crashed process's claims come back soon after it dies.
+  leaseMs: 15_000,
 };
 
 /** Exponential backoff with ±20 % jitter, so a recovering receiver is not hit by a thundering herd. */
@@ -122,8 +123,11 @@ export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): DeliveryPol
     const v = Number(env[name]);
     return Number.isFinite(v) && v > 0 ? v : fallback;
   };
+  const timeoutMs = num('PORTICO_WEBHOOK_TIMEOUT_MS', DEFAULT_POLICY.timeoutMs);
   return {
     ...DEFAULT_POLICY,
+    timeoutMs,
+    leaseMs: timeoutMs + 5_000,
     baseDelayMs: num('PORTICO_WEBHOOK_RETRY_BASE_MS', DEFAULT_POLICY.baseDelayMs),
     maxDelayMs: num('PORTICO_WEBHOOK_RETRY_MAX_MS', DEFAULT_POLICY.maxDelayMs),
     maxAttempts: num('PORTICO_WEBHOOK_MAX_ATTEMPTS', DEFAULT_POLICY.maxAttempts),
