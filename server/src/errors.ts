@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'invalid_json'
   | 'unsupported_media_type'
   | 'payload_too_large'
+  | 'length_required'
   | 'unauthorized'
   | 'invalid_token'
   | 'session_expired'
@@ -28,7 +29,7 @@ export type ErrorCode =
 export class PorticoError extends Error {
   override readonly name: string = 'PorticoError';
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 504,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 411 | 413 | 415 | 422 | 429 | 500 | 502 | 504,
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,

@@ -315,6 +315,20 @@ describe('proxy: credentials applied', () => {
     ]);
   });
 
+  it('works without a Connection header, and drops the headers a Connection header names', async () => {
+    const id = await activation('api-key', { name: 'X-Api-Key' }, { apiKey: 'k' });
+    const plain = await t.app.request(`/api/v1/proxy/${id}/plain`, {
+      headers: { authorization: `Bearer ${org.prodKey}` },
+    });
+    expect(plain.status).toBe(200);
+    const res = await raw('GET', `/api/v1/proxy/${id}/named`, {
+      connection: 'keep-alive, X-Private-Hop',
+      'x-private-hop': 'secret',
+    });
+    expect(res.status).toBe(200);
+    expect(upstream.seen.at(-1)!.headers['x-private-hop']).toBeUndefined();
+  });
+
   it('standard connections through /proxy/connections/{id}', async () => {
     const id = await connection('api-key', { name: 'X-Api-Key' }, false, { apiKey: 'vendor-own-key' });
     const res = await raw('GET', `/api/v1/proxy/connections/${id}/status`);
@@ -470,6 +484,51 @@ describe('proxy: streaming', () => {
       })();
     });
   }
+
+  it('survives clients that disconnect at any point of a proxied request', async () => {
+    const id = await activation('api-key', { name: 'X-Api-Key' }, { apiKey: 'k' });
+    // Abort at every stage: before the answer, on its headers, after its first bytes.
+    const abort = (path: string, when: 'request' | 'headers' | 'data') =>
+      new Promise<void>((resolve) => {
+        const req = httpRequest(
+          `${childBase}/api/v1/proxy/${id}${path}`,
+          { headers: { authorization: `Bearer ${org.prodKey}` } },
+          (res) => {
+            if (when === 'headers') {
+              req.destroy();
+              return resolve();
+            }
+            res.once('data', () => {
+              req.destroy();
+              resolve();
+            });
+          },
+        );
+        req.on('error', () => resolve());
+        req.end();
+        if (when === 'request') setImmediate(() => req.destroy());
+      });
+    for (let i = 0; i < 10; i++) {
+      await Promise.all([
+        abort('/big-download', 'data'),
+        abort('/big-download', 'headers'),
+        abort('/small', 'headers'),
+        abort('/small', 'request'),
+        abort('/big-download', 'request'),
+      ]);
+    }
+    // And many at once, cut off when the load stops (what a load generator does at its end).
+    const { default: autocannon } = await import('autocannon');
+    await autocannon({
+      url: `${childBase}/api/v1/proxy/${id}/small`,
+      connections: 16,
+      duration: 1,
+      headers: { authorization: `Bearer ${org.prodKey}` },
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(child.exitCode).toBeNull();
+    expect((await fetch(`${childBase}/healthz`)).status).toBe(200);
+  });
 
   it('streams uploads and downloads: memory does not grow with the body size', async () => {
     const id = await activation('api-key', { name: 'X-Api-Key' }, { apiKey: 'k' });

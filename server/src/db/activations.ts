@@ -1,9 +1,15 @@
 import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { writeSideEffects, type SideEffects } from './effects.js';
+import { writeEffects, writeSideEffects, type SideEffects } from './effects.js';
+import { immediate, stmt } from './statements.js';
 import { activations, endUsers, type ActivationStatus } from './schema.js';
 
 export type ActivationRow = typeof activations.$inferSelect;
+
+const ACTIVATION_COLUMNS = `id, org_id AS orgId, environment_id AS environmentId, connection_id AS connectionId,
+  end_user_id AS endUserId, status, credentials_sealed AS credentialsSealed, expires_at AS expiresAt,
+  refresh_lease_owner AS refreshLeaseOwner, refresh_lease_until AS refreshLeaseUntil, version,
+  created_at AS createdAt, updated_at AS updatedAt`;
 export interface ActivationWithUser {
   activation: ActivationRow;
   externalUserId: string;
@@ -76,46 +82,42 @@ export async function upsertActivation(
   row: typeof activations.$inferInsert,
   effects?: (saved: { id: string }, created: boolean) => SideEffects & { sealed?: string },
 ): Promise<{ activation: ActivationRow; created: boolean }> {
-  return db.transaction((tx) => {
-    const existing = tx
-      .select({ id: activations.id })
-      .from(activations)
-      .where(
-        and(
-          eq(activations.environmentId, row.environmentId),
-          eq(activations.connectionId, row.connectionId),
-          eq(activations.endUserId, row.endUserId),
-        ),
-      )
-      .get();
+  return immediate(db, () => {
+    const existing = stmt(
+      db,
+      'SELECT id FROM activations WHERE environment_id = ? AND connection_id = ? AND end_user_id = ?',
+    ).get(row.environmentId, row.connectionId, row.endUserId) as { id: string } | undefined;
     const id = existing?.id ?? row.id;
     // The caller seals for the row id the activation ends up with (AAD), so effects come first.
     const extra = effects?.({ id }, !existing);
-    const credentialsSealed = extra?.sealed ?? row.credentialsSealed;
-    let saved: ActivationRow;
-    if (existing) {
-      saved = tx
-        .update(activations)
-        .set({
-          status: row.status,
-          credentialsSealed,
-          expiresAt: row.expiresAt ?? null,
-          refreshLeaseOwner: null,
-          refreshLeaseUntil: null,
-          version: sql`${activations.version} + 1`,
-          updatedAt: row.updatedAt,
-        })
-        .where(eq(activations.id, existing.id))
-        .returning()
-        .get();
-    } else {
-      saved = tx
-        .insert(activations)
-        .values({ ...row, credentialsSealed })
-        .returning()
-        .get();
-    }
-    writeSideEffects(tx, extra);
+    const credentialsSealed = extra?.sealed ?? row.credentialsSealed ?? null;
+    const saved = (
+      existing
+        ? stmt(
+            db,
+            `UPDATE activations SET status = ?, credentials_sealed = ?, expires_at = ?, refresh_lease_owner = NULL,
+               refresh_lease_until = NULL, version = version + 1, updated_at = ?
+             WHERE id = ? RETURNING ${ACTIVATION_COLUMNS}`,
+          ).get(row.status, credentialsSealed, row.expiresAt ?? null, row.updatedAt, id)
+        : stmt(
+            db,
+            `INSERT INTO activations (id, org_id, environment_id, connection_id, end_user_id, status, credentials_sealed,
+               expires_at, version, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING ${ACTIVATION_COLUMNS}`,
+          ).get(
+            id,
+            row.orgId,
+            row.environmentId,
+            row.connectionId,
+            row.endUserId,
+            row.status,
+            credentialsSealed,
+            row.expiresAt ?? null,
+            row.createdAt,
+            row.updatedAt,
+          )
+    ) as ActivationRow;
+    writeEffects(db, extra);
     return { activation: saved, created: !existing };
   });
 }
@@ -155,7 +157,8 @@ export async function revokeActivation(
 }
 
 export async function findActivationById(db: Db, id: string): Promise<ActivationRow | undefined> {
-  return db.select().from(activations).where(eq(activations.id, id)).get();
+  return stmt(db, `SELECT ${ACTIVATION_COLUMNS} FROM activations WHERE id = ?`).get(id) as
+    ActivationRow | undefined;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { writeSideEffects, type AuditInsert } from './effects.js';
+import { writeEffects, type AuditInsert } from './effects.js';
 import { auditEvents } from './schema.js';
 
 export type AuditRow = typeof auditEvents.$inferSelect;
 
 export async function insertAudit(db: Db, row: AuditInsert): Promise<void> {
-  writeSideEffects(db, { audit: [row] });
+  writeEffects(db, { audit: [row] });
 }
 
 /**

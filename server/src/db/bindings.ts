@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { bindings, connections } from './schema.js';
+import { stmt } from './statements.js';
+import { bindings } from './schema.js';
 
 export type BindingRow = typeof bindings.$inferSelect;
 
@@ -33,22 +34,20 @@ export async function listBindings(db: Db, environmentId: string): Promise<Bindi
 }
 
 export async function isBound(db: Db, environmentId: string, connectionId: string): Promise<boolean> {
-  const row = db
-    .select({ c: bindings.connectionId })
-    .from(bindings)
-    .where(and(eq(bindings.environmentId, environmentId), eq(bindings.connectionId, connectionId)))
-    .get();
-  return row !== undefined;
+  return (
+    stmt(db, 'SELECT 1 FROM bindings WHERE environment_id = ? AND connection_id = ? LIMIT 1').get(
+      environmentId,
+      connectionId,
+    ) !== undefined
+  );
 }
 
 /** The embedded connections bound in an environment: a session's default scope. */
 export async function listBoundEmbeddedConnectionIds(db: Db, environmentId: string): Promise<string[]> {
-  const rows = db
-    .select({ id: connections.id })
-    .from(bindings)
-    .innerJoin(connections, eq(connections.id, bindings.connectionId))
-    .where(and(eq(bindings.environmentId, environmentId), eq(connections.embedded, true)))
-    .orderBy(asc(bindings.createdAt))
-    .all();
+  const rows = stmt(
+    db,
+    `SELECT c.id FROM bindings b JOIN connections c ON c.id = b.connection_id
+     WHERE b.environment_id = ? AND c.embedded = 1 ORDER BY b.created_at`,
+  ).all(environmentId) as { id: string }[];
   return rows.map((r) => r.id);
 }

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
+import { stmt } from './statements.js';
 import { activations, authMethods, bindings, connections, connectors } from './schema.js';
 
 export type ConnectionRow = typeof connections.$inferSelect;
@@ -19,11 +20,13 @@ export async function insertConnection(db: Db, row: typeof connections.$inferIns
 }
 
 export async function findConnection(db: Db, orgId: string, id: string): Promise<ConnectionRow | undefined> {
-  return db
-    .select()
-    .from(connections)
-    .where(and(eq(connections.id, id), eq(connections.orgId, orgId)))
-    .get();
+  const row = stmt(
+    db,
+    `SELECT id, org_id AS orgId, connector_id AS connectorId, auth_method_id AS authMethodId, name, base_url AS baseUrl,
+            embedded, credentials_sealed AS credentialsSealed, created_at AS createdAt, updated_at AS updatedAt
+     FROM connections WHERE id = ? AND org_id = ?`,
+  ).get(id, orgId) as (Omit<ConnectionRow, 'embedded'> & { embedded: number }) | undefined;
+  return row && { ...row, embedded: row.embedded === 1 };
 }
 
 function viewQuery(db: Db) {
@@ -131,4 +134,27 @@ export async function countConnectionsOfAuthMethod(db: Db, authMethodId: string)
  */
 export async function findConnectionViewUnscoped(db: Db, id: string): Promise<ConnectionView | undefined> {
   return viewQuery(db).where(eq(connections.id, id)).get();
+}
+
+/** What using a connection needs (no usage counts): the hot path of the proxy and activations. */
+export interface ConnectionTarget {
+  connection: ConnectionRow;
+  authType: string;
+  connectorName: string;
+  connectorBaseUrl: string;
+}
+
+export async function findConnectionTarget(
+  db: Db,
+  orgId: string,
+  id: string,
+): Promise<ConnectionTarget | undefined> {
+  const connection = await findConnection(db, orgId, id);
+  if (!connection) return undefined;
+  const extra = stmt(
+    db,
+    `SELECT a.type AS authType, c.name AS connectorName, c.base_url AS connectorBaseUrl
+     FROM auth_methods a, connectors c WHERE a.id = ? AND c.id = ?`,
+  ).get(connection.authMethodId, connection.connectorId) as Omit<ConnectionTarget, 'connection'>;
+  return { connection, ...extra };
 }

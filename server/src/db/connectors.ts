@@ -1,9 +1,15 @@
 import { and, asc, count, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from './client.js';
+import { parseJson, stmt } from './statements.js';
 import { authMethods, connections, connectors } from './schema.js';
 
 export type ConnectorRow = typeof connectors.$inferSelect;
 export type AuthMethodRow = typeof authMethods.$inferSelect;
+
+const AUTH_METHOD_COLUMNS = `id, org_id AS orgId, connector_id AS connectorId, name, type, config,
+  secrets_sealed AS secretsSealed, position, created_at AS createdAt`;
+const CONNECTOR_COLUMNS =
+  'id, org_id AS orgId, name, base_url AS baseUrl, verify, created_at AS createdAt, updated_at AS updatedAt';
 
 export async function insertConnector(
   db: Db,
@@ -17,11 +23,13 @@ export async function insertConnector(
 }
 
 export async function findConnector(db: Db, orgId: string, id: string): Promise<ConnectorRow | undefined> {
-  return db
-    .select()
-    .from(connectors)
-    .where(and(eq(connectors.id, id), eq(connectors.orgId, orgId)))
-    .get();
+  const row = stmt(db, `SELECT ${CONNECTOR_COLUMNS} FROM connectors WHERE id = ? AND org_id = ?`).get(
+    id,
+    orgId,
+  ) as (Omit<ConnectorRow, 'verify'> & { verify: string | null }) | undefined;
+  return (
+    row && { ...row, verify: row.verify === null ? null : parseJson<ConnectorRow['verify']>(row.verify) }
+  );
 }
 
 export async function listConnectors(
@@ -86,11 +94,11 @@ export async function listAuthMethodsOf(db: Db, connectorId: string): Promise<Au
 }
 
 export async function findAuthMethod(db: Db, orgId: string, id: string): Promise<AuthMethodRow | undefined> {
-  return db
-    .select()
-    .from(authMethods)
-    .where(and(eq(authMethods.id, id), eq(authMethods.orgId, orgId)))
-    .get();
+  const row = stmt(db, `SELECT ${AUTH_METHOD_COLUMNS} FROM auth_methods WHERE id = ? AND org_id = ?`).get(
+    id,
+    orgId,
+  ) as (Omit<AuthMethodRow, 'config'> & { config: string }) | undefined;
+  return row && { ...row, config: parseJson<Record<string, unknown>>(row.config) };
 }
 
 export async function insertAuthMethod(db: Db, method: typeof authMethods.$inferInsert): Promise<void> {

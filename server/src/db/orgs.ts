@@ -1,5 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from './client.js';
+import { parseJson, stmt } from './statements.js';
 import { apiKeys, environments, orgs } from './schema.js';
 
 export type EnvironmentRow = typeof environments.$inferSelect;
@@ -24,18 +25,26 @@ export async function findOrg(db: Db, id: string) {
   return db.select().from(orgs).where(eq(orgs.id, id)).get();
 }
 
-/** The live key with this hash, joined with its environment: what a bearer key authenticates as. */
-export async function findApiKeyByHash(db: Db, hash: string) {
-  return db
-    .select({ key: apiKeys, environment: environments })
-    .from(apiKeys)
-    .innerJoin(environments, eq(environments.id, apiKeys.environmentId))
-    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
-    .get();
+/** The live key with this hash: what a bearer key authenticates as. */
+export async function findApiKeyByHash(
+  db: Db,
+  hash: string,
+): Promise<{ id: string; orgId: string; environmentId: string; scopes: string[] } | undefined> {
+  const row = stmt(
+    db,
+    'SELECT id, org_id AS orgId, environment_id AS environmentId, scopes FROM api_keys WHERE hash = ? AND revoked_at IS NULL',
+  ).get(hash) as { id: string; orgId: string; environmentId: string; scopes: string } | undefined;
+  return row && { ...row, scopes: parseJson<string[]>(row.scopes) };
 }
 
 export async function findEnvironment(db: Db, id: string): Promise<EnvironmentRow | undefined> {
-  return db.select().from(environments).where(eq(environments.id, id)).get();
+  const row = stmt(
+    db,
+    `SELECT id, org_id AS orgId, name, allowed_origins AS allowedOrigins, webhook_url AS webhookUrl,
+            webhook_secret_sealed AS webhookSecretSealed, created_at AS createdAt
+     FROM environments WHERE id = ?`,
+  ).get(id) as (Omit<EnvironmentRow, 'allowedOrigins'> & { allowedOrigins: string }) | undefined;
+  return row && { ...row, allowedOrigins: parseJson<string[]>(row.allowedOrigins) };
 }
 
 export async function listEnvironments(db: Db, orgId: string): Promise<EnvironmentRow[]> {

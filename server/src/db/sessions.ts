@@ -1,16 +1,38 @@
-import { and, asc, eq, gt, lt, max } from 'drizzle-orm';
+import { and, asc, eq, gt, lt } from 'drizzle-orm';
 import type { Db } from './client.js';
+import { parseJson, stmt } from './statements.js';
 import { flowEvents, sessions, usedNonces } from './schema.js';
 
 export type SessionRow = typeof sessions.$inferSelect;
 export type FlowEventRow = typeof flowEvents.$inferSelect;
 
 export async function insertSession(db: Db, row: typeof sessions.$inferInsert): Promise<void> {
-  db.insert(sessions).values(row).run();
+  stmt(
+    db,
+    `INSERT INTO sessions (jti, org_id, environment_id, end_user_id, connection_ids, origin, source, expires_at, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    row.jti,
+    row.orgId,
+    row.environmentId,
+    row.endUserId,
+    JSON.stringify(row.connectionIds),
+    row.origin,
+    row.source,
+    row.expiresAt,
+    row.createdAt,
+  );
 }
 
 export async function findSession(db: Db, jti: string): Promise<SessionRow | undefined> {
-  return db.select().from(sessions).where(eq(sessions.jti, jti)).get();
+  const row = stmt(
+    db,
+    `SELECT jti, org_id AS orgId, environment_id AS environmentId, end_user_id AS endUserId,
+            connection_ids AS connectionIds, origin, source, expires_at AS expiresAt, revoked_at AS revokedAt,
+            created_at AS createdAt
+     FROM sessions WHERE jti = ?`,
+  ).get(jti) as (Omit<SessionRow, 'connectionIds'> & { connectionIds: string }) | undefined;
+  return row && { ...row, connectionIds: parseJson<string[]>(row.connectionIds) };
 }
 
 export async function revokeSession(
@@ -30,7 +52,22 @@ export async function revokeSession(
 }
 
 export async function appendFlowEvent(db: Db, row: typeof flowEvents.$inferInsert): Promise<FlowEventRow> {
-  return db.insert(flowEvents).values(row).returning().get();
+  const saved = stmt(
+    db,
+    `INSERT INTO flow_events (session_jti, type, connection_id, activation_id, flow_id, error, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     RETURNING seq, session_jti AS sessionJti, type, connection_id AS connectionId, activation_id AS activationId,
+               flow_id AS flowId, error, created_at AS createdAt`,
+  ).get(
+    row.sessionJti,
+    row.type,
+    row.connectionId,
+    row.activationId ?? null,
+    row.flowId ?? null,
+    row.error ? JSON.stringify(row.error) : null,
+    row.createdAt,
+  ) as Omit<FlowEventRow, 'error'> & { error: string | null };
+  return { ...saved, error: saved.error ? parseJson<FlowEventRow['error']>(saved.error) : null };
 }
 
 export async function listFlowEvents(
@@ -49,12 +86,10 @@ export async function listFlowEvents(
 }
 
 export async function lastFlowEventSeq(db: Db, jti: string): Promise<number> {
-  const row = db
-    .select({ seq: max(flowEvents.seq) })
-    .from(flowEvents)
-    .where(eq(flowEvents.sessionJti, jti))
-    .get();
-  return row?.seq ?? 0;
+  const row = stmt(db, 'SELECT max(seq) AS seq FROM flow_events WHERE session_jti = ?').get(jti) as {
+    seq: number | null;
+  };
+  return row.seq ?? 0;
 }
 
 /**

@@ -1,23 +1,39 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Db } from './client.js';
+import { stmt } from './statements.js';
 import { endUsers } from './schema.js';
 
 export type EndUserRow = typeof endUsers.$inferSelect;
+
+const USER_COLUMNS = `id, org_id AS orgId, environment_id AS environmentId, external_id AS externalId,
+  display_name AS displayName, email, created_at AS createdAt, updated_at AS updatedAt`;
 
 /**
  * Creates the end user on first sight and updates name / email when given later. One statement,
  * so two concurrent sessions for a new user cannot both insert.
  */
 export async function upsertEndUser(db: Db, row: typeof endUsers.$inferInsert): Promise<EndUserRow> {
-  const set: Partial<EndUserRow> = { updatedAt: row.updatedAt };
-  if (row.displayName !== undefined) set.displayName = row.displayName;
-  if (row.email !== undefined) set.email = row.email;
-  return db
-    .insert(endUsers)
-    .values(row)
-    .onConflictDoUpdate({ target: [endUsers.environmentId, endUsers.externalId], set })
-    .returning()
-    .get();
+  return stmt(
+    db,
+    `INSERT INTO end_users (id, org_id, environment_id, external_id, display_name, email, created_at, updated_at)
+     VALUES (@id, @orgId, @environmentId, @externalId, @displayName, @email, @createdAt, @updatedAt)
+     ON CONFLICT (environment_id, external_id) DO UPDATE SET
+       display_name = CASE WHEN @setName THEN excluded.display_name ELSE display_name END,
+       email = CASE WHEN @setEmail THEN excluded.email ELSE email END,
+       updated_at = excluded.updated_at
+     RETURNING ${USER_COLUMNS}`,
+  ).get({
+    id: row.id,
+    orgId: row.orgId,
+    environmentId: row.environmentId,
+    externalId: row.externalId,
+    displayName: row.displayName ?? null,
+    email: row.email ?? null,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    setName: row.displayName !== undefined ? 1 : 0,
+    setEmail: row.email !== undefined ? 1 : 0,
+  }) as EndUserRow;
 }
 
 export async function findEndUser(db: Db, environmentId: string, externalId: string) {
@@ -28,8 +44,8 @@ export async function findEndUser(db: Db, environmentId: string, externalId: str
     .get();
 }
 
-export async function findEndUserById(db: Db, id: string) {
-  return db.select().from(endUsers).where(eq(endUsers.id, id)).get();
+export async function findEndUserById(db: Db, id: string): Promise<EndUserRow | undefined> {
+  return stmt(db, `SELECT ${USER_COLUMNS} FROM end_users WHERE id = ?`).get(id) as EndUserRow | undefined;
 }
 
 export async function listEndUsers(

@@ -2,7 +2,7 @@ import { authType } from '../auth-types/registry.js';
 import type { AuthTypeName } from '../auth-types/types.js';
 import { findActivation, revokeActivation, upsertActivation } from '../db/activations.js';
 import { isBound } from '../db/bindings.js';
-import { findConnectionView } from '../db/connections.js';
+import { findConnectionTarget } from '../db/connections.js';
 import { findAuthMethod, findConnector } from '../db/connectors.js';
 import { findEnvironment } from '../db/orgs.js';
 import { appendFlowEvent } from '../db/sessions.js';
@@ -19,7 +19,7 @@ import { outboxEvent } from './webhook-events.js';
 export async function loadScopedConnection(p: Portico, s: ConnectSession, connectionId: string) {
   // Outside the session's scope is indistinguishable from not existing.
   if (!s.connectionIds.includes(connectionId)) throw new NotFoundError('Connection');
-  const view = await findConnectionView(p.db, s.orgId, connectionId);
+  const view = await findConnectionTarget(p.db, s.orgId, connectionId);
   if (!view || !view.connection.embedded || !(await isBound(p.db, s.environmentId, connectionId))) {
     throw new NotFoundError('Connection');
   }

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { AuthTypeName } from '../auth-types/types.js';
 import { findActivationById } from '../db/activations.js';
-import { findConnectionView } from '../db/connections.js';
+import { findConnectionTarget } from '../db/connections.js';
 import { findAuthMethod } from '../db/connectors.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { proxyRequest, type ProxyTarget } from '../outbound/proxy.js';
@@ -26,7 +26,7 @@ export async function proxyActivation(
   const activation = await findActivationById(p.db, activationId);
   if (!activation || activation.environmentId !== scope.environmentId) throw new NotFoundError('Activation');
   const usable = await usableCredentials(p, activation);
-  const view = (await findConnectionView(p.db, scope.orgId, activation.connectionId))!;
+  const view = (await findConnectionTarget(p.db, scope.orgId, activation.connectionId))!;
   const target: ProxyTarget = {
     baseUrl: view.connection.baseUrl ?? view.connectorBaseUrl,
     authType: usable.authType,
@@ -56,7 +56,7 @@ export async function proxyConnection(
   request: Request,
   nodeBody?: Readable,
 ) {
-  const view = await findConnectionView(p.db, scope.orgId, connectionId);
+  const view = await findConnectionTarget(p.db, scope.orgId, connectionId);
   if (!view) throw new NotFoundError('Connection');
   if (view.connection.embedded) {
     throw new ValidationError(

@@ -61,7 +61,11 @@ export async function proxyRequest(
   for (const [name, value] of incoming.headers) {
     if (!HOP_BY_HOP.has(name) && !CALLER_SECRETS.has(name)) headers.set(name, value);
   }
-  for (const token of (incoming.headers.get('connection') ?? '').split(',')) headers.delete(token.trim());
+  // Headers named in Connection are hop-by-hop too (RFC 9110 §7.6.1).
+  for (const token of (incoming.headers.get('connection') ?? '').split(',')) {
+    const name = token.trim().toLowerCase();
+    if (/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name)) headers.delete(name);
+  }
 
   const method = incoming.method.toUpperCase();
   // Decided from the headers: touching `incoming.body` would start reading the Node stream.
@@ -140,8 +144,11 @@ function pullStream(source: Readable): ReadableStream<Uint8Array> {
         if (done) controller.close();
         else controller.enqueue(value as Uint8Array);
       },
-      cancel(reason) {
-        source.destroy(reason instanceof Error ? reason : undefined);
+      // The client went away: stop reading the upstream. Destroying emits an abort error on
+      // the body; without a listener that error would crash the process.
+      cancel() {
+        source.on('error', () => {});
+        source.destroy();
       },
     },
     { highWaterMark: 0 },

@@ -1,4 +1,5 @@
-import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { sign as cryptoSign } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { AuthError } from '../errors.js';
 import type { SigningKeyStore } from './signing-keys.js';
 
@@ -23,17 +24,27 @@ export class SessionTokens {
     private readonly issuer: string,
   ) {}
 
+  /**
+   * Signs with node:crypto directly (Ed25519 is one call); jose verifies, here and for anyone
+   * holding the JWKS, so the format is checked by an independent implementation in the tests.
+   */
   async sign(claims: Omit<SessionClaims, 'iat'> & { iat?: number }): Promise<string> {
     const { kid, privateKey } = await this.keys.signingKey();
-    return new SignJWT({ org: claims.org, env: claims.env, cx: claims.cx, origin: claims.origin })
-      .setProtectedHeader({ alg: 'EdDSA', typ: SESSION_TOKEN_TYPE, kid })
-      .setIssuer(this.issuer)
-      .setAudience(SESSION_AUDIENCE)
-      .setSubject(claims.sub)
-      .setJti(claims.jti)
-      .setIssuedAt(claims.iat ?? Math.floor(Date.now() / 1000))
-      .setExpirationTime(claims.exp)
-      .sign(privateKey);
+    const header = { alg: 'EdDSA', typ: SESSION_TOKEN_TYPE, kid };
+    const payload = {
+      iss: this.issuer,
+      aud: SESSION_AUDIENCE,
+      sub: claims.sub,
+      org: claims.org,
+      env: claims.env,
+      cx: claims.cx,
+      origin: claims.origin,
+      jti: claims.jti,
+      iat: claims.iat ?? Math.floor(Date.now() / 1000),
+      exp: claims.exp,
+    };
+    const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
+    return `${input}.${cryptoSign(null, Buffer.from(input), privateKey).toString('base64url')}`;
   }
 
   /** Verifies signature and claims; revocation is checked by the caller against the session row. */
@@ -81,4 +92,8 @@ function toClaims(payload: JWTPayload): SessionClaims {
     throw new AuthError('Invalid session token', 'invalid_token');
   }
   return { sub, jti, iat, exp, org, env, cx: cx as string[], origin };
+}
+
+function b64url(text: string): string {
+  return Buffer.from(text).toString('base64url');
 }

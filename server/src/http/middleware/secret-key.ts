@@ -16,10 +16,10 @@ export function secretKeyAuth(p: Portico): MiddlewareHandler<ApiEnv> {
     const found = await findApiKeyByHash(p.db, hashSecretKey(key));
     if (!found) throw new AuthError('Invalid secret key');
     c.set('auth', {
-      actor: { type: 'key', id: found.key.id },
-      orgId: found.key.orgId,
-      environmentId: found.key.environmentId,
-      scopes: found.key.scopes,
+      actor: { type: 'key', id: found.id },
+      orgId: found.orgId,
+      environmentId: found.environmentId,
+      scopes: found.scopes,
     });
     await next();
   };
