@@ -22,6 +22,8 @@ const errorBox = document.querySelector<HTMLElement>('#error')!;
 const submit = document.querySelector<HTMLButtonElement>('#submit');
 let session: SessionInfo | undefined;
 let outcome: Outcome | undefined;
+/** Set while the popup goes to the provider's sign-in page: leaving then is not a cancel. */
+let leavingForProvider = false;
 
 async function api(method: string, path: string, body?: unknown, keepalive = false): Promise<Response> {
   return fetch(path, {
@@ -127,6 +129,7 @@ async function submitForm(event: SubmitEvent): Promise<void> {
         return res.status === 401 ? fail(err.code, err.message) : showError(err.message);
       }
       const { authorizeUrl } = (await res.json()) as { authorizeUrl: string };
+      leavingForProvider = true;
       location.assign(authorizeUrl);
       return;
     }
@@ -151,8 +154,11 @@ async function submitForm(event: SubmitEvent): Promise<void> {
 
 async function start(): Promise<void> {
   document.querySelector('#cancel')?.addEventListener('click', cancel);
+  // The widget reuses its named window: a second flow changes only the fragment, which does not
+  // reload the page. Reload, so the new token and flow are read afresh.
+  window.addEventListener('hashchange', () => location.reload());
   window.addEventListener('pagehide', () => {
-    if (!outcome && token && connectionId) {
+    if (!outcome && !leavingForProvider && token && connectionId) {
       void api('POST', '/connect/session/events', { type: 'flow.cancelled', connectionId, flowId }, true);
       report('cancel');
     }
