@@ -3,7 +3,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'widget/dist/', 'data/', 'server/src/db/migrations/', 'coverage/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'widget/dist/',
+      'admin/dist/',
+      'data/',
+      'server/src/db/migrations/',
+      'coverage/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { rotateMasterKey, rotateSigningKey } from './domain/key-rotation.js';
+import { createAdmin } from './domain/admins.js';
 import { createOrg } from './domain/orgs.js';
 import { openPortico } from './portico.js';
 import { startServer } from './server.js';
@@ -13,6 +14,8 @@ Commands:
   serve                                   Start the server (what "npm start" runs)
   org create --name <name> [--origin <url>]... [--json]
                                           Create an org with production and development environments
+  admin create --org <orgId> --email <email> --password-stdin [--json]
+                                          Create an admin console login; the password (12+ characters) is read from stdin
   keys rotate-signing [--json]            Add a new session-signing key; the old one verifies until its tokens expire
   keys rotate-master [--json]             Re-encrypt every secret under a new master key (safe while servers run)
 
@@ -21,7 +24,12 @@ Configuration is read from environment variables; see the README.`;
 class UsageError extends Error {}
 
 /** Runs one CLI command; answers the process exit code. */
-export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+export async function main(
+  argv: string[],
+  out = process.stdout,
+  err = process.stderr,
+  input: NodeJS.ReadableStream = process.stdin,
+): Promise<number> {
   const print = (text: string) => out.write(text + '\n');
   try {
     const [command, sub] = argv;
@@ -63,6 +71,41 @@ export async function main(argv: string[], out = process.stdout, err = process.s
             print(`  ${e.name.padEnd(12)} ${e.id}  secret key: ${e.secretKey}`);
           print('Secret keys are shown only now; store them safely.');
         }
+      } finally {
+        p.close();
+      }
+      return 0;
+    }
+    if (command === 'admin' && sub === 'create') {
+      const { values } = parseArgs({
+        args: argv.slice(2),
+        options: {
+          org: { type: 'string' },
+          email: { type: 'string' },
+          'password-stdin': { type: 'boolean' },
+          json: { type: 'boolean' },
+        },
+        strict: true,
+      });
+      if (!values.org) throw new UsageError('--org is required');
+      if (!values.email) throw new UsageError('--email is required');
+      // Never from argv: command lines are visible to every user of the machine and land in shell history.
+      if (!values['password-stdin'])
+        throw new UsageError('--password-stdin is required (pipe the password in)');
+      if ((input as { isTTY?: boolean }).isTTY) err.write('Password (then Enter and Ctrl-D): ');
+      const password = await readPassword(input);
+      const p = await openPortico(loadConfig(), silentLog());
+      try {
+        const admin = await createAdmin(
+          p,
+          { orgId: values.org, email: values.email, password },
+          { type: 'cli', id: 'portico' },
+        );
+        print(
+          values.json
+            ? JSON.stringify(admin)
+            : `Created admin ${admin.adminId} (${admin.email}) for org ${admin.orgId}; sign in at ${p.config.publicUrl}/admin`,
+        );
       } finally {
         p.close();
       }
@@ -110,6 +153,21 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     err.write(`portico: ${(e as Error).message}\n`);
     return 1;
   }
+}
+
+/** The password piped to stdin, without the one line break `echo` or a heredoc adds. */
+async function readPassword(input: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of input) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buf.length;
+    if (size > 4096) throw new UsageError('The password on stdin is longer than 4096 bytes');
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 function silentLog() {

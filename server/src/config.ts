@@ -10,7 +10,7 @@ export interface Config {
   masterKeys: Buffer[];
   databaseUrl: string | undefined;
   rateLimits: boolean;
-  /** Per-minute limits: per client IP and per environment. */
+  /** Per-minute limits per client IP and per environment (admin sign-in: per IP and per email, per 15 minutes). */
   limits: {
     sessions: { perIp: number; perEnvironment: number };
     activations: { perIp: number; perEnvironment: number };
@@ -65,7 +65,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         'PORTICO_RATE_LIMIT_TOKEN_EXCHANGE',
       ),
       adminLogin: (([perIp, perEmail]) => ({ perIp, perEmail }))(
-        tuple(env.PORTICO_RATE_LIMIT_ADMIN_LOGIN, [20, 10], 'PORTICO_RATE_LIMIT_ADMIN_LOGIN'),
+        tuple(
+          env.PORTICO_RATE_LIMIT_ADMIN_LOGIN,
+          [20, 10],
+          'PORTICO_RATE_LIMIT_ADMIN_LOGIN',
+          '"perIp,perEmail" per 15 minutes',
+        ),
       ),
     },
     trustProxy: env.PORTICO_TRUST_PROXY === '1',
@@ -109,11 +114,16 @@ function pair(value: string | undefined, fallback: [number, number], name: strin
   return { perIp, perEnvironment };
 }
 
-function tuple(value: string | undefined, fallback: [number, number], name: string): [number, number] {
+function tuple(
+  value: string | undefined,
+  fallback: [number, number],
+  name: string,
+  shape = '"perIp,perEnvironment" per minute',
+): [number, number] {
   if (!value) return fallback;
   const parts = value.split(',').map((v) => Number(v.trim()));
   if (parts.length !== 2 || parts.some((n) => !Number.isInteger(n) || n <= 0)) {
-    throw new ConfigError(`${name} must be two positive integers, "perIp,perEnvironment" per minute`);
+    throw new ConfigError(`${name} must be two positive integers, ${shape}`);
   }
   return [parts[0]!, parts[1]!];
 }

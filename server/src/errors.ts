@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'length_required'
   | 'unauthorized'
+  | 'invalid_credentials'
+  | 'csrf_failed'
   | 'invalid_token'
   | 'session_expired'
   | 'session_revoked'

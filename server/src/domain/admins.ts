@@ -1,6 +1,6 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { hashSecretKey, newSecretKey } from '../crypto/secret-keys.js';
 import { z } from 'zod';
+import { hashSecretKey, newSecretKey } from '../crypto/secret-keys.js';
 import {
   deleteAdminSession,
   deleteExpiredAdminSessions,
@@ -19,12 +19,12 @@ import {
   revokeApiKey,
   type ApiKeyRow,
 } from '../db/orgs.js';
-import { ConflictError, NotFoundError, PorticoError, ValidationError, type ErrorCode } from '../errors.js';
+import { ConflictError, NotFoundError, PorticoError, ValidationError } from '../errors.js';
 import { newId, randomToken } from '../ids.js';
 import type { Portico } from '../portico.js';
 import { auditEntry, type Actor } from './audit.js';
 import type { EnvScope } from './environments.js';
-import { DEFAULT_KEY_SCOPES } from './orgs.js';
+import { DEFAULT_ENVIRONMENTS, DEFAULT_KEY_SCOPES } from './orgs.js';
 
 /** Console sign-ins last 12 hours, then the admin signs in again (no sliding renewal). */
 export const ADMIN_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -35,8 +35,7 @@ const MAX_PASSWORD_LENGTH = 1024;
 export class AdminAuthError extends PorticoError {
   override readonly name = 'AdminAuthError';
   constructor(status: 401 | 403, code: 'invalid_credentials' | 'csrf_failed', message: string) {
-    // These two codes belong to the console alone; the shared union lists the API's codes.
-    super(status, code as string as ErrorCode, message);
+    super(status, code, message);
   }
 }
 
@@ -162,14 +161,23 @@ export interface SignedInAdmin {
   idHash: string;
 }
 
+/** The org's environments, oldest first; those `org create` makes together in their usual order. */
+export async function orgEnvironments(p: Portico, orgId: string): Promise<{ id: string; name: string }[]> {
+  const rank = (name: string) => {
+    const i = (DEFAULT_ENVIRONMENTS as readonly string[]).indexOf(name);
+    return i === -1 ? DEFAULT_ENVIRONMENTS.length : i;
+  };
+  const environments = await listEnvironments(p.db, orgId);
+  return environments
+    .sort((a, b) => a.createdAt - b.createdAt || rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))
+    .map((e) => ({ id: e.id, name: e.name }));
+}
+
 async function sessionView(p: Portico, signedIn: Omit<SignedInAdmin, 'idHash'>): Promise<AdminSessionView> {
-  const environments = await listEnvironments(p.db, signedIn.org.id);
   return {
     admin: { id: signedIn.admin.id, email: signedIn.admin.email },
     org: { id: signedIn.org.id, name: signedIn.org.name },
-    environments: environments
-      .sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name))
-      .map((e) => ({ id: e.id, name: e.name })),
+    environments: await orgEnvironments(p, signedIn.org.id),
     csrfToken: signedIn.csrfToken,
   };
 }

@@ -1,14 +1,15 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { PorticoError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import type { Portico } from '../portico.js';
 import type { ApiEnv, ConnectEnv } from './env.js';
+import { bodyLimit } from './middleware/body.js';
 import { connectCors } from './middleware/connect-cors.js';
 import { jsonOnly } from './middleware/json-only.js';
 import { secretKeyAuth } from './middleware/secret-key.js';
 import { errorHandler, errorResponse } from './on-error.js';
+import { adminRoutes } from './routes/admin.js';
 import { connectRoutes } from './routes/connect.js';
 import { connectionRoutes } from './routes/connections.js';
 import { connectorRoutes } from './routes/connectors.js';
@@ -82,16 +83,7 @@ export function createApp(p: Portico) {
     if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
   });
 
-  const apiBodyLimit = bodyLimit({
-    maxSize: p.config.bodyLimitBytes,
-    onError: () => {
-      throw new PorticoError(
-        413,
-        'payload_too_large',
-        `Request bodies are limited to ${p.config.bodyLimitBytes} bytes`,
-      );
-    },
-  });
+  const apiBodyLimit = bodyLimit(p.config.bodyLimitBytes);
   // The proxy streams bodies and has its own, larger limit; incoming hooks have theirs.
   app.use(async function limitBodies(c, next) {
     if (c.req.path.startsWith('/api/v1/proxy/') || c.req.path.startsWith('/hooks/')) return next();
@@ -105,6 +97,7 @@ export function createApp(p: Portico) {
   });
 
   app.route('/api/v1', managementApi(p, secretKeyAuth(p)));
+  app.route('/', adminRoutes(p));
 
   app.route('/', hookRoutes(p));
 
