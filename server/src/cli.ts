@@ -4,6 +4,7 @@ import { rotateMasterKey, rotateSigningKey } from './domain/key-rotation.js';
 import { createAdmin } from './domain/admins.js';
 import { createOrg } from './domain/orgs.js';
 import { openPortico } from './portico.js';
+import { createApp } from './http/app.js';
 import { startServer } from './server.js';
 import { policyFromEnv, startDeliveryWorker } from './webhooks/delivery.js';
 import { origin as originSchema } from './http/schemas.js';
@@ -177,7 +178,14 @@ function silentLog() {
 
 async function serveCommand(): Promise<number> {
   const p = await openPortico(loadConfig());
-  const running = await startServer(p);
+  const app = createApp(p);
+  if (p.config.demo) {
+    // The demo lives beside the server, not in it: seeded on first start, mounted at `/`.
+    const { ensureDemo } = await import('../../demo/seed.js');
+    const { demoRoutes } = await import('../../demo/app.js');
+    app.route('/', demoRoutes(p, await ensureDemo(p)));
+  }
+  const running = await startServer(p, p.config.port, p.config.host, app);
   const worker = startDeliveryWorker(p, policyFromEnv());
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -13,8 +13,8 @@ export async function startServer(
   p: Portico,
   port = p.config.port,
   hostname = p.config.host,
+  app: ReturnType<typeof createApp> = createApp(p),
 ): Promise<RunningServer> {
-  const app = createApp(p);
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
       p.log.info('listening', { port: info.port, publicUrl: p.config.publicUrl });

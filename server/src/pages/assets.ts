@@ -2,29 +2,43 @@ import { readFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
 
 /**
- * The pages' browser scripts are TypeScript next to the pages; they are compiled with esbuild on
- * first request and kept in memory, so there is no build artefact to go stale.
+ * Browser scripts are TypeScript next to the pages that use them; they are compiled with esbuild
+ * on first request and kept in memory, so there is no build artefact to go stale.
  */
-const SOURCES: Record<string, { file: string; type: string }> = {
-  'popup.js': { file: 'popup.client.ts', type: 'text/javascript; charset=utf-8' },
-  'link.js': { file: 'link.client.ts', type: 'text/javascript; charset=utf-8' },
-  'callback.js': { file: 'callback.client.ts', type: 'text/javascript; charset=utf-8' },
-  'pages.css': { file: 'pages.css', type: 'text/css; charset=utf-8' },
-};
+export interface Asset {
+  body: string;
+  type: string;
+}
 
-const cache = new Map<string, { body: string; type: string }>();
+const cache = new Map<string, Asset>();
 
-export function pageAsset(name: string): { body: string; type: string } | undefined {
-  const source = SOURCES[name];
-  if (!source) return undefined;
-  let asset = cache.get(name);
+/** Compiles (and caches) one `.ts` or `.css` source file for the browser. */
+export function compiledAsset(file: URL): Asset {
+  let asset = cache.get(file.href);
   if (!asset) {
-    const text = readFileSync(new URL(source.file, import.meta.url), 'utf8');
-    const body = name.endsWith('.js')
-      ? transformSync(text, { loader: 'ts', format: 'esm', target: 'es2022', minify: true }).code
-      : transformSync(text, { loader: 'css', minify: true }).code;
-    asset = { body, type: source.type };
-    cache.set(name, asset);
+    const text = readFileSync(file, 'utf8');
+    asset = file.pathname.endsWith('.css')
+      ? { body: transformSync(text, { loader: 'css', minify: true }).code, type: 'text/css; charset=utf-8' }
+      : {
+          body: transformSync(text, { loader: 'ts', format: 'esm', target: 'es2022', minify: true }).code,
+          type: 'text/javascript; charset=utf-8',
+        };
+    cache.set(file.href, asset);
   }
   return asset;
 }
+
+/** An asset table: public name → source file next to `base`. */
+export function assetTable(base: string, sources: Record<string, string>) {
+  return (name: string): Asset | undefined => {
+    const file = sources[name];
+    return file ? compiledAsset(new URL(file, base)) : undefined;
+  };
+}
+
+export const pageAsset = assetTable(import.meta.url, {
+  'popup.js': 'popup.client.ts',
+  'link.js': 'link.client.ts',
+  'callback.js': 'callback.client.ts',
+  'pages.css': 'pages.css',
+});

@@ -41,15 +41,25 @@ export const PAGE_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
 };
 
-export function page(title: string, body: SafeHtml, script: string, lang = 'en'): string {
+/**
+ * A whole page: `script` and `stylesheet` are paths on this server (bare names: /connect/assets/…);
+ * a page without a script passes null.
+ */
+export function page(
+  title: string,
+  body: SafeHtml,
+  script: string | null,
+  options: { stylesheet?: string; lang?: string } = {},
+): string {
+  const asset = (path: string) => (path.startsWith('/') ? path : `/connect/assets/${path}`);
   return html`<!doctype html>
-    <html lang="${lang}">
+    <html lang="${options.lang ?? 'en'}">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title}</title>
-        <link rel="stylesheet" href="/connect/assets/pages.css" />
-        <script type="module" src="/connect/assets/${script}"></script>
+        <link rel="stylesheet" href="${asset(options.stylesheet ?? 'pages.css')}" />
+        ${script ? html`<script type="module" src="${asset(script)}"></script>` : ''}
       </head>
       <body>
         ${body}

@@ -17,3 +17,20 @@ export function linkPage(): string {
     'link.js',
   );
 }
+
+/** `/` when the demo is off. */
+export function landingPage(): string {
+  return page(
+    'Portico',
+    html`<main class="card" data-kind="landing">
+      <h1>Portico is running</h1>
+      <p class="explain">Embedded connections for your product.</p>
+      <ul>
+        <li><a href="/admin">Admin console</a></li>
+        <li><a href="/api/openapi.json">API (OpenAPI document)</a></li>
+        <li><a href="/healthz">Health</a></li>
+      </ul>
+    </main>`,
+    null,
+  );
+}

@@ -11,7 +11,7 @@ import { callbackPage } from '../../pages/callback-page.js';
 import type { Portico } from '../../portico.js';
 import { pageAsset } from '../../pages/assets.js';
 import { PAGE_HEADERS } from '../../pages/html.js';
-import { linkPage } from '../../pages/link-page.js';
+import { landingPage, linkPage } from '../../pages/link-page.js';
 import { popupPage, unavailablePage } from '../../pages/popup-page.js';
 
 const WIDGET_DIST = new URL('../../../../widget/dist/', import.meta.url);
@@ -52,6 +52,9 @@ export function pageRoutes(p: Portico) {
   });
 
   app.get('/connect/link', (c) => c.body(linkPage(), 200, PAGE_HEADERS));
+
+  // With the demo off, the root says what runs here.
+  if (!p.config.demo) app.get('/', (c) => c.body(landingPage(), 200, PAGE_HEADERS));
 
   app.get('/connect/assets/:name', (c) => {
     const asset = pageAsset(c.req.param('name'));
