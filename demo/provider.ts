@@ -50,6 +50,16 @@ export function demoProvider(publicUrl: string) {
     rotateRefreshToken: true,
     pkce: { required: () => true },
     cookies: { keys: [randomBytes(32).toString('base64')] },
+    ttl: {
+      AccessToken: 3600,
+      ClientCredentials: 3600,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      RefreshToken: 14 * 86_400,
+      Interaction: 600,
+      Session: 86_400,
+      Grant: 14 * 86_400,
+    },
   });
   oidc.on('server_error', () => undefined);
   const oidcCallback = oidc.callback();

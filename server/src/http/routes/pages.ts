@@ -19,6 +19,7 @@ const WIDGET_FILES: Record<string, string> = {
   'connect-button.js': 'text/javascript; charset=utf-8',
   'connect-button.d.ts': 'text/plain; charset=utf-8',
   'custom-elements.json': 'application/json; charset=utf-8',
+  'react.d.ts': 'text/plain; charset=utf-8',
 };
 
 /** Server-rendered pages (popup, connect link), their assets, and the widget bundle. */
