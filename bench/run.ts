@@ -78,6 +78,7 @@ async function main() {
       PORTICO_PUBLIC_URL: base,
       PORTICO_RATE_LIMITS: 'off',
       PORTICO_LOG_LEVEL: 'error',
+      PORTICO_DEMO: '0',
     };
     const org = JSON.parse(
       execFileSync(

@@ -103,7 +103,13 @@ describe('OAuth2 refresh', () => {
     expireSoon(activationId);
     const row = (await findActivationById(t.p.db, activationId))!;
     const worker = spawn('node', ['--import', 'tsx', 'test/fixtures/refresh-worker.ts'], {
-      env: { ...process.env, PORTICO_DATA_DIR: t.dir, PORTICO_PUBLIC_URL: PUBLIC_URL, ACTIVATION_ID: activationId, CONCURRENCY: '20' },
+      env: {
+        ...process.env,
+        PORTICO_DATA_DIR: t.dir,
+        PORTICO_PUBLIC_URL: PUBLIC_URL,
+        ACTIVATION_ID: activationId,
+        CONCURRENCY: '20',
+      },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     const lines = createInterface({ input: worker.stdout! })[Symbol.asyncIterator]();
@@ -112,7 +118,10 @@ describe('OAuth2 refresh', () => {
     worker.stdin!.write('go\n');
     const mineStartedAt = Date.now();
     const mine = await Promise.all(Array.from({ length: 20 }, () => usableCredentials(t.p, row)));
-    const { tokens: theirs, startedAt } = JSON.parse((await lines.next()).value as string) as { tokens: string[]; startedAt: number };
+    const { tokens: theirs, startedAt } = JSON.parse((await lines.next()).value as string) as {
+      tokens: string[];
+      startedAt: number;
+    };
     // They really raced: the worker began while this process was still at it.
     expect(Math.abs(startedAt - mineStartedAt)).toBeLessThan(500);
     const all = new Set([...mine.map((r) => r.credentials.accessToken), ...theirs]);
