@@ -113,6 +113,55 @@ beforeAll(async () => {
       credentials: { username: `${CANARY}:x`, password: `${CANARY}` },
     },
   });
+  // An auth method's secret replaced through PATCH.
+  await call('PATCH', `/api/v1/connectors/${connector.body.id}/auth-methods/${m.OAuth2}`, {
+    key: org.prodKey,
+    body: {
+      config: {
+        authorizeUrl: 'https://c.test/a',
+        tokenUrl: 'https://c.test/t',
+        clientId: 'id',
+        clientSecret: `${CANARY}-patched-cs`,
+      },
+    },
+  });
+  // End users' credentials through the Connect API: an embedded connection per form type, each
+  // on a connector of its own (one binding per connector per environment).
+  const embedded = async (name: string, authMethods: unknown[]) => {
+    const c = await call('POST', '/api/v1/connectors', {
+      key: org.prodKey,
+      body: { name, baseUrl: 'https://canary.test', authMethods },
+    });
+    const cx = await call('POST', '/api/v1/connections', {
+      key: org.prodKey,
+      body: { connectorId: c.body.id, authMethodId: c.body.authMethods[0].id, name, embedded: true },
+    });
+    await call('PUT', `/api/v1/bindings/${c.body.id}`, {
+      key: org.prodKey,
+      body: { connectionId: cx.body.id },
+    });
+    return cx.body.id as string;
+  };
+  const keyCx = await embedded('User keys', [{ name: 'Key', type: 'api-key', config: { name: 'X-Key' } }]);
+  const basicCx = await embedded('User basic', [{ name: 'Basic', type: 'basic' }]);
+  const hooksCx = await embedded('User hooks', [{ name: 'Hooks', type: 'hmac' }]);
+  const session = await call('POST', '/api/v1/sessions', {
+    key: org.prodKey,
+    body: { externalUserId: 'cus_canary' },
+  });
+  const activate = (connectionId: string, credentials: Record<string, string>) =>
+    call('POST', '/connect/activations', { token: session.body.token, body: { connectionId, credentials } });
+  await activate(keyCx, { apiKey: `${CANARY}-user-apikey` });
+  // Re-activation replaces the credentials in place; the old ones must not linger either.
+  await activate(keyCx, { apiKey: `${CANARY}-user-apikey-2` });
+  await activate(basicCx, { username: 'ada', password: `${CANARY}-user-password` });
+  await activate(hooksCx, { secret: `${CANARY}-user-hmac` });
+  // A rejected submission (wrong shape) must not leave the canary anywhere.
+  await activate(keyCx, { apiKey: `${CANARY}-rejected-user`, extra: CANARY });
+  await call('GET', '/connect/session', { token: session.body.token });
+  await call('GET', '/api/v1/activations', { key: org.prodKey });
+  await call('GET', '/api/v1/users', { key: org.prodKey });
+  generatedSecrets.push(session.body.token);
   const env = await call('PATCH', '/api/v1/environment', {
     key: org.prodKey,
     body: { webhookUrl: 'https://hooks.test/x' },
@@ -128,7 +177,7 @@ afterAll(() => t.close());
 
 describe('no plaintext secret at rest, in logs or in responses', () => {
   it('the secret-bearing calls succeeded (control)', () => {
-    expect(replies.filter((r) => r.status === 201 || r.status === 200).length).toBeGreaterThanOrEqual(11);
+    expect(replies.filter((r) => r.status === 201 || r.status === 200).length).toBeGreaterThanOrEqual(20);
   });
 
   it('is not in the database file or its WAL', () => {
@@ -157,9 +206,32 @@ describe('no plaintext secret at rest, in logs or in responses', () => {
   it('is still there for Portico itself: the sealed values open', async () => {
     const { openAuthMethodConfig } = await import('../../server/src/domain/auth-methods.js');
     const { listConnectors, listAuthMethodsOf } = await import('../../server/src/db/connectors.js');
-    const [connector] = await listConnectors(t.p.db, org.orgId, { limit: 1 });
-    const methods = await listAuthMethodsOf(t.p.db, connector!.id);
+    const connector = (await listConnectors(t.p.db, org.orgId, { limit: 50 })).find(
+      (c) => c.name === 'Canary',
+    )!;
+    const methods = await listAuthMethodsOf(t.p.db, connector.id);
     const oauth = methods.find((x) => x.name === 'OAuth2')!;
-    expect(openAuthMethodConfig(t.p.box, oauth).clientSecret).toBe(`${CANARY}-cs`);
+    expect(openAuthMethodConfig(t.p.box, oauth).clientSecret).toBe(`${CANARY}-patched-cs`);
+    const rows = t.p.db.$client
+      .prepare('SELECT id, org_id AS orgId, credentials_sealed AS s FROM activations')
+      .all() as {
+      id: string;
+      orgId: string;
+      s: string;
+    }[];
+    const opened = rows.map((r) =>
+      t.p.box.openJson<Record<string, string>>(r.s, {
+        purpose: 'activation-credentials',
+        rowId: r.id,
+        orgId: r.orgId,
+      }),
+    );
+    expect(opened).toEqual(
+      expect.arrayContaining([
+        { apiKey: `${CANARY}-user-apikey-2` },
+        { username: 'ada', password: `${CANARY}-user-password` },
+        { secret: `${CANARY}-user-hmac` },
+      ]),
+    );
   });
 });
