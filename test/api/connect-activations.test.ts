@@ -7,6 +7,7 @@ import {
   VENDOR_ORIGIN,
   type TestOrg,
   type TestPortico,
+  embeddedWithSession,
 } from '../helpers/portico.js';
 
 let t: TestPortico;
@@ -38,38 +39,13 @@ async function embedded(
   config: Record<string, unknown> = {},
   verify?: Record<string, unknown>,
 ) {
-  const connector = await t.call('POST', '/api/v1/connectors', {
-    key: org.prodKey,
-    body: {
-      name: `${type} API`,
-      baseUrl: upstream.url,
-      authMethods: [{ name: type, type, config }],
-      ...(verify ? { verify } : {}),
-    },
+  return embeddedWithSession(t, org.prodKey, {
+    name: `${type} API`,
+    baseUrl: upstream.url,
+    authMethod: { type, config },
+    ...(verify ? { verify } : {}),
+    connectionName: `${type} for users`,
   });
-  expect(connector.status, connector.text).toBe(201);
-  const connection = await t.call('POST', '/api/v1/connections', {
-    key: org.prodKey,
-    body: {
-      connectorId: connector.body.id,
-      authMethodId: connector.body.authMethods[0].id,
-      name: `${type} for users`,
-      embedded: true,
-    },
-  });
-  await t.call('PUT', `/api/v1/bindings/${connector.body.id}`, {
-    key: org.prodKey,
-    body: { connectionId: connection.body.id },
-  });
-  const session = await t.call('POST', '/api/v1/sessions', {
-    key: org.prodKey,
-    body: { externalUserId: 'cus_1', connections: [connection.body.id] },
-  });
-  return {
-    connectionId: connection.body.id as string,
-    connectorId: connector.body.id as string,
-    token: session.body.token as string,
-  };
 }
 
 const activate = (token: string, body: unknown) =>

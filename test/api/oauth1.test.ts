@@ -3,7 +3,13 @@ import { findActivationById } from '../../server/src/db/activations.js';
 import { usableCredentials } from '../../server/src/domain/credentials.js';
 import { authType } from '../../server/src/auth-types/registry.js';
 import { startOAuth1Provider, type OAuth1Provider } from '../fixtures/oauth1-provider.js';
-import { seedOrg, startTestPortico, type TestOrg, type TestPortico } from '../helpers/portico.js';
+import {
+  seedOrg,
+  startTestPortico,
+  type TestOrg,
+  type TestPortico,
+  embeddedWithSession,
+} from '../helpers/portico.js';
 
 let t: TestPortico;
 let org: TestOrg;
@@ -20,45 +26,22 @@ afterEach(async () => {
 
 async function setup(signatureMethod: 'HMAC-SHA1' | 'HMAC-SHA256' | 'PLAINTEXT') {
   provider = await startOAuth1Provider(signatureMethod);
-  const connector = await t.call('POST', '/api/v1/connectors', {
-    key: org.prodKey,
-    body: {
-      name: 'OldAPI',
-      baseUrl: `${provider.url}/api`,
-      authMethods: [
-        {
-          name: 'OAuth1',
-          type: 'oauth1',
-          config: {
-            requestTokenUrl: `${provider.url}/oauth/request_token`,
-            authorizeUrl: `${provider.url}/oauth/authorize`,
-            accessTokenUrl: `${provider.url}/oauth/access_token`,
-            consumerKey: provider.consumer.key,
-            consumerSecret: provider.consumer.secret,
-            signatureMethod,
-          },
-        },
-      ],
+  return embeddedWithSession(t, org.prodKey, {
+    name: 'OldAPI',
+    baseUrl: `${provider.url}/api`,
+    authMethod: {
+      type: 'oauth1',
+      config: {
+        requestTokenUrl: `${provider.url}/oauth/request_token`,
+        authorizeUrl: `${provider.url}/oauth/authorize`,
+        accessTokenUrl: `${provider.url}/oauth/access_token`,
+        consumerKey: provider.consumer.key,
+        consumerSecret: provider.consumer.secret,
+        signatureMethod,
+      },
     },
+    connectionName: 'OldAPI users',
   });
-  const connection = await t.call('POST', '/api/v1/connections', {
-    key: org.prodKey,
-    body: {
-      connectorId: connector.body.id,
-      authMethodId: connector.body.authMethods[0].id,
-      name: 'OldAPI users',
-      embedded: true,
-    },
-  });
-  await t.call('PUT', `/api/v1/bindings/${connector.body.id}`, {
-    key: org.prodKey,
-    body: { connectionId: connection.body.id },
-  });
-  const session = await t.call('POST', '/api/v1/sessions', {
-    key: org.prodKey,
-    body: { externalUserId: 'cus_1' },
-  });
-  return { connectionId: connection.body.id as string, token: session.body.token as string };
 }
 
 /** The provider auto-approves: its authorize endpoint redirects straight to our callback. */

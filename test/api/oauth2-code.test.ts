@@ -1,6 +1,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { followToCallback, startOidcProvider, WEB_CLIENT, type OidcFixture } from '../fixtures/oidc.js';
-import { PUBLIC_URL, seedOrg, startTestPortico, type TestOrg, type TestPortico } from '../helpers/portico.js';
+import {
+  PUBLIC_URL,
+  seedOrg,
+  startTestPortico,
+  type TestOrg,
+  type TestPortico,
+  embeddedWithSession,
+} from '../helpers/portico.js';
 
 let t: TestPortico;
 let org: TestOrg;
@@ -21,47 +28,29 @@ afterEach(() => {
 });
 
 async function setup(config: Record<string, unknown> = {}, user = 'cus_1') {
-  const connector = await t.call('POST', '/api/v1/connectors', {
-    key: org.prodKey,
-    body: {
+  return embeddedWithSession(
+    t,
+    org.prodKey,
+    {
       name: 'IdP',
       baseUrl: oidc.issuer,
-      authMethods: [
-        {
-          name: 'OAuth',
-          type: 'oauth2',
-          config: {
-            authorizeUrl: oidc.authorizeUrl,
-            tokenUrl: oidc.tokenUrl,
-            clientId: WEB_CLIENT.id,
-            clientSecret: WEB_CLIENT.secret,
-            scopes: ['openid', 'offline_access', 'read'],
-            issuer: oidc.issuer,
-            authorizeParams: { prompt: 'consent', state: 'must-not-override' },
-            ...config,
-          },
+      authMethod: {
+        type: 'oauth2',
+        config: {
+          authorizeUrl: oidc.authorizeUrl,
+          tokenUrl: oidc.tokenUrl,
+          clientId: WEB_CLIENT.id,
+          clientSecret: WEB_CLIENT.secret,
+          scopes: ['openid', 'offline_access', 'read'],
+          issuer: oidc.issuer,
+          authorizeParams: { prompt: 'consent', state: 'must-not-override' },
+          ...config,
         },
-      ],
+      },
+      connectionName: 'IdP users',
     },
-  });
-  const connection = await t.call('POST', '/api/v1/connections', {
-    key: org.prodKey,
-    body: {
-      connectorId: connector.body.id,
-      authMethodId: connector.body.authMethods[0].id,
-      name: 'IdP users',
-      embedded: true,
-    },
-  });
-  await t.call('PUT', `/api/v1/bindings/${connector.body.id}`, {
-    key: org.prodKey,
-    body: { connectionId: connection.body.id },
-  });
-  const session = await t.call('POST', '/api/v1/sessions', {
-    key: org.prodKey,
-    body: { externalUserId: user },
-  });
-  return { connectionId: connection.body.id as string, token: session.body.token as string };
+    user,
+  );
 }
 
 const start = (token: string, connectionId: string, flowId = 'flow_oauth') =>

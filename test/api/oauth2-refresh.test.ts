@@ -10,7 +10,14 @@ import {
   WEB_CLIENT,
   type OidcFixture,
 } from '../fixtures/oidc.js';
-import { PUBLIC_URL, seedOrg, startTestPortico, type TestOrg, type TestPortico } from '../helpers/portico.js';
+import {
+  PUBLIC_URL,
+  seedOrg,
+  startTestPortico,
+  type TestOrg,
+  type TestPortico,
+  embeddedWithSession,
+} from '../helpers/portico.js';
 
 let t: TestPortico;
 let org: TestOrg;
@@ -31,28 +38,12 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 async function embedded(config: Record<string, unknown>) {
-  const connector = await t.call('POST', '/api/v1/connectors', {
-    key: org.prodKey,
-    body: { name: 'IdP', baseUrl: oidc.issuer, authMethods: [{ name: 'OAuth', type: 'oauth2', config }] },
+  return embeddedWithSession(t, org.prodKey, {
+    name: 'IdP',
+    baseUrl: oidc.issuer,
+    authMethod: { type: 'oauth2', config },
+    connectionName: 'IdP users',
   });
-  const connection = await t.call('POST', '/api/v1/connections', {
-    key: org.prodKey,
-    body: {
-      connectorId: connector.body.id,
-      authMethodId: connector.body.authMethods[0].id,
-      name: 'IdP users',
-      embedded: true,
-    },
-  });
-  await t.call('PUT', `/api/v1/bindings/${connector.body.id}`, {
-    key: org.prodKey,
-    body: { connectionId: connection.body.id },
-  });
-  const session = await t.call('POST', '/api/v1/sessions', {
-    key: org.prodKey,
-    body: { externalUserId: 'cus_1' },
-  });
-  return { connectionId: connection.body.id as string, token: session.body.token as string };
 }
 
 /** An authorization-code activation made through the real dance. */

@@ -4,7 +4,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { deliver, DEFAULT_POLICY } from '../../server/src/webhooks/delivery.js';
 import { claimDueDeliveries } from '../../server/src/db/webhooks.js';
 import { verifyStandardWebhook } from '../../server/src/webhooks/standard-webhooks.js';
-import { seedOrg, startTestPortico, type TestOrg, type TestPortico } from '../helpers/portico.js';
+import {
+  seedOrg,
+  startTestPortico,
+  type TestOrg,
+  type TestPortico,
+  embeddedWithSession,
+} from '../helpers/portico.js';
 
 let t: TestPortico;
 let org: TestOrg;
@@ -46,34 +52,15 @@ afterEach(() => t.close());
 const fast = { ...DEFAULT_POLICY, baseDelayMs: 1, maxDelayMs: 1, maxAttempts: 4 };
 
 async function hmacActivation(config: Record<string, unknown>, secret: string) {
-  const connector = await t.call('POST', '/api/v1/connectors', {
-    key: org.prodKey,
-    body: {
-      name: 'GitHub',
-      baseUrl: 'https://api.github.test',
-      authMethods: [{ name: 'Webhooks', type: 'hmac', config }],
-    },
-  });
-  const connection = await t.call('POST', '/api/v1/connections', {
-    key: org.prodKey,
-    body: {
-      connectorId: connector.body.id,
-      authMethodId: connector.body.authMethods[0].id,
-      name: 'Hooks',
-      embedded: true,
-    },
-  });
-  await t.call('PUT', `/api/v1/bindings/${connector.body.id}`, {
-    key: org.prodKey,
-    body: { connectionId: connection.body.id },
-  });
-  const session = await t.call('POST', '/api/v1/sessions', {
-    key: org.prodKey,
-    body: { externalUserId: 'cus_1' },
+  const { connectionId, token } = await embeddedWithSession(t, org.prodKey, {
+    name: 'GitHub',
+    baseUrl: 'https://api.github.test',
+    authMethod: { type: 'hmac', config },
+    connectionName: 'Hooks',
   });
   const res = await t.call('POST', '/connect/activations', {
-    token: session.body.token,
-    body: { connectionId: connection.body.id, credentials: { secret } },
+    token,
+    body: { connectionId, credentials: { secret } },
   });
   return res.body.activationId as string;
 }

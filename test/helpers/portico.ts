@@ -90,23 +90,31 @@ export async function seedOrg(t: TestPortico, name = 'Acme', origins = [VENDOR_O
 }
 
 /** A connector with an api-key auth method, an embedded connection bound in production. */
-export async function seedEmbedded(t: TestPortico, key: string) {
+export interface EmbeddedSpec {
+  name: string;
+  baseUrl: string;
+  authMethod: { type: string; config?: Record<string, unknown> };
+  verify?: Record<string, unknown>;
+  connectionName?: string;
+}
+
+/** A connector with one auth method, an embedded connection to it, bound in the key's environment. */
+export async function embeddedConnection(t: TestPortico, key: string, spec: EmbeddedSpec) {
   const connector = await t.call('POST', '/api/v1/connectors', {
     key,
     body: {
-      name: 'GitHub',
-      baseUrl: 'https://api.github.test',
-      authMethods: [
-        { name: 'Token', type: 'api-key', config: { in: 'header', name: 'Authorization', prefix: 'token ' } },
-      ],
+      name: spec.name,
+      baseUrl: spec.baseUrl,
+      authMethods: [{ name: spec.name, ...spec.authMethod }],
+      ...(spec.verify ? { verify: spec.verify } : {}),
     },
   });
   const connection = await t.call('POST', '/api/v1/connections', {
     key,
     body: {
       connectorId: connector.body.id,
-      authMethodId: connector.body.authMethods[0].id,
-      name: 'GitHub for customers',
+      authMethodId: connector.body.authMethods?.[0]?.id,
+      name: spec.connectionName ?? `${spec.name} for customers`,
       embedded: true,
     },
   });
@@ -115,13 +123,38 @@ export async function seedEmbedded(t: TestPortico, key: string) {
     body: { connectionId: connection.body.id },
   });
   if (connector.status !== 201 || connection.status !== 201 || binding.status !== 200) {
-    throw new Error(`seedEmbedded failed: ${connector.text} ${connection.text} ${binding.text}`);
+    throw new Error(`embeddedConnection failed: ${connector.text} ${connection.text} ${binding.text}`);
   }
   return {
     connectorId: connector.body.id as string,
     connectionId: connection.body.id as string,
     authMethodId: connector.body.authMethods[0].id as string,
   };
+}
+
+/** The same plus a session for one end user scoped to it: what most Connect API tests start from. */
+export async function embeddedWithSession(
+  t: TestPortico,
+  key: string,
+  spec: EmbeddedSpec,
+  externalUserId = 'cus_1',
+) {
+  const ids = await embeddedConnection(t, key, spec);
+  const session = await t.call('POST', '/api/v1/sessions', {
+    key,
+    body: { externalUserId, connections: [ids.connectionId] },
+  });
+  return { ...ids, token: session.body.token as string };
+}
+
+/** A connector with an api-key auth method, an embedded connection bound in production. */
+export async function seedEmbedded(t: TestPortico, key: string) {
+  return embeddedConnection(t, key, {
+    name: 'GitHub',
+    baseUrl: 'https://api.github.test',
+    authMethod: { type: 'api-key', config: { in: 'header', name: 'Authorization', prefix: 'token ' } },
+    connectionName: 'GitHub for customers',
+  });
 }
 
 export function decodeJwtPart(token: string, index: 0 | 1): Record<string, unknown> {
