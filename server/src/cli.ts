@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
+import { startHousekeeping } from './domain/housekeeping.js';
 import { rotateMasterKey, rotateSigningKey } from './domain/key-rotation.js';
 import { createAdmin } from './domain/admins.js';
 import { createOrg } from './domain/orgs.js';
@@ -187,9 +188,11 @@ async function serveCommand(): Promise<number> {
   }
   const running = await startServer(p, p.config.port, p.config.host, app);
   const worker = startDeliveryWorker(p, policyFromEnv());
+  const chores = startHousekeeping(p);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       p.log.info('shutting down', { signal });
+      chores.stop();
       void Promise.all([running.close(), worker.stop()]).then(() => {
         p.close();
         resolve();

@@ -286,3 +286,40 @@ describe('environment', () => {
     expect(dev).not.toContain('environment.updated');
   });
 });
+
+describe('GET /api/openapi.json', () => {
+  it('documents every route of the management and connect APIs, including the plain ones', async () => {
+    const doc = (await t.call('GET', '/api/openapi.json')).body;
+    expect(doc.openapi).toBe('3.1.0');
+    const paths = Object.keys(doc.paths);
+    for (const route of [
+      '/api/v1/connectors',
+      '/api/v1/connectors/import',
+      '/api/v1/connectors/{id}/auth-methods',
+      '/api/v1/connections/{id}/test',
+      '/api/v1/bindings/{connectorId}',
+      '/api/v1/sessions',
+      '/api/v1/sessions/{jti}',
+      '/api/v1/users/{externalUserId}',
+      '/api/v1/activations/{id}/credentials',
+      '/api/v1/proxy/{activationId}/{path}',
+      '/api/v1/proxy/connections/{connectionId}/{path}',
+      '/api/v1/environment',
+      '/api/v1/signing-keys',
+      '/api/v1/events',
+      '/api/v1/webhook-deliveries',
+      '/connect/session',
+      '/connect/activations',
+      '/connect/oauth/start',
+      '/connect/token',
+      '/hooks/{activationId}',
+    ]) {
+      expect(paths, route).toContain(route);
+    }
+    // Generated from the validating schemas: the connection input is strict and names its fields.
+    expect(doc.components.schemas.ConnectionInput.required).toEqual(
+      expect.arrayContaining(['connectorId', 'authMethodId', 'name', 'embedded']),
+    );
+    expect(paths.some((p: string) => p.startsWith('/admin'))).toBe(false);
+  });
+});

@@ -9,6 +9,7 @@ import { connectCors } from './middleware/connect-cors.js';
 import { jsonOnly } from './middleware/json-only.js';
 import { secretKeyAuth } from './middleware/secret-key.js';
 import { errorHandler, errorResponse } from './on-error.js';
+import { documentPlainRoutes } from './openapi-extra.js';
 import { adminRoutes } from './routes/admin.js';
 import { connectRoutes } from './routes/connect.js';
 import { connectionRoutes } from './routes/connections.js';
@@ -121,6 +122,7 @@ export function createApp(p: Portico) {
     bearerFormat: 'JWT',
     description: 'A connect session token minted by POST /api/v1/sessions',
   });
+  documentPlainRoutes(app as unknown as OpenAPIHono<never>);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: {
