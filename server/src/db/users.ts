@@ -9,10 +9,22 @@ const USER_COLUMNS = `id, org_id AS orgId, environment_id AS environmentId, exte
   display_name AS displayName, email, created_at AS createdAt, updated_at AS updatedAt`;
 
 /**
- * Creates the end user on first sight and updates name / email when given later. One statement,
- * so two concurrent sessions for a new user cannot both insert.
+ * Creates the end user on first sight and updates name / email when they change. The write is one
+ * statement, so two concurrent sessions for a new user cannot both insert.
  */
 export async function upsertEndUser(db: Db, row: typeof endUsers.$inferInsert): Promise<EndUserRow> {
+  // Most sessions are for a user seen before, with the same name: a read, and no write at all.
+  const existing = stmt(
+    db,
+    `SELECT ${USER_COLUMNS} FROM end_users WHERE environment_id = ? AND external_id = ?`,
+  ).get(row.environmentId, row.externalId) as EndUserRow | undefined;
+  if (
+    existing &&
+    (row.displayName === undefined || row.displayName === existing.displayName) &&
+    (row.email === undefined || row.email === existing.email)
+  ) {
+    return existing;
+  }
   return stmt(
     db,
     `INSERT INTO end_users (id, org_id, environment_id, external_id, display_name, email, created_at, updated_at)
