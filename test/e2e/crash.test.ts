@@ -125,6 +125,12 @@ describe('crash safety', () => {
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
+    if (!killed) {
+      // The load finished first (a fast machine): still kill mid-delivery.
+      for (let i = 0; i < 100 && hungDeliveries === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      killed = true;
+      await server!.stop('SIGKILL');
+    }
     expect(killed).toBe(true);
     // At least one delivery was in flight (left hanging by the receiver) when the server died.
     expect(hungDeliveries).toBeGreaterThan(0);
