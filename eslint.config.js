@@ -8,6 +8,7 @@ export default tseslint.config(
       'node_modules/',
       'widget/dist/',
       'admin/dist/',
+      '.build/',
       'data/',
       'server/src/db/migrations/',
       'coverage/',

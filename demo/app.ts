@@ -11,6 +11,7 @@ import { html, page, PAGE_HEADERS } from '../server/src/pages/html.js';
 import type { Portico } from '../server/src/portico.js';
 import { demoProvider } from './provider.js';
 import type { DemoState } from './seed.js';
+import { fromRoot } from '../server/src/paths.js';
 
 /** The demo's one end user: in a real product, whoever is signed in to the vendor's app. */
 export const DEMO_USER = {
@@ -19,7 +20,7 @@ export const DEMO_USER = {
   email: 'ada@acme.example',
 };
 
-const demoAsset = assetTable(import.meta.url, { 'demo.js': 'demo.client.ts', 'demo.css': 'demo.css' });
+const demoAsset = assetTable(fromRoot('demo/').href, { 'demo.js': 'demo.client.ts', 'demo.css': 'demo.css' });
 
 /**
  * The demo (SPEC §9): "Acme CRM", a vendor's product, at `/`, with its own backend routes under

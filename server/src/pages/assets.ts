@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
+import { fromRoot } from '../paths.js';
 
 /**
  * Browser scripts are TypeScript next to the pages that use them; they are compiled with esbuild
@@ -36,7 +37,7 @@ export function assetTable(base: string, sources: Record<string, string>) {
   };
 }
 
-export const pageAsset = assetTable(import.meta.url, {
+export const pageAsset = assetTable(fromRoot('server/src/pages/').href, {
   'popup.js': 'popup.client.ts',
   'link.js': 'link.client.ts',
   'callback.js': 'callback.client.ts',

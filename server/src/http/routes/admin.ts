@@ -32,9 +32,10 @@ import {
 } from '../middleware/admin-auth.js';
 import { jsonOnly } from '../middleware/json-only.js';
 import { clientIp, WindowCounter } from '../middleware/rate-limit.js';
+import { fromRoot } from '../../paths.js';
 
 /** Where `npx vite build --config vite.admin.config.ts` puts the console. */
-export const ADMIN_DIST = new URL('../../../../admin/dist/', import.meta.url);
+export const ADMIN_DIST = fromRoot('admin/dist/');
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
 const ASSET_TYPES: Record<string, string> = {

@@ -13,8 +13,9 @@ import { pageAsset } from '../../pages/assets.js';
 import { PAGE_HEADERS } from '../../pages/html.js';
 import { landingPage, linkPage } from '../../pages/link-page.js';
 import { popupPage, unavailablePage } from '../../pages/popup-page.js';
+import { fromRoot } from '../../paths.js';
 
-const WIDGET_DIST = new URL('../../../../widget/dist/', import.meta.url);
+const WIDGET_DIST = fromRoot('widget/dist/');
 const WIDGET_FILES: Record<string, string> = {
   'connect-button.js': 'text/javascript; charset=utf-8',
   'connect-button.d.ts': 'text/plain; charset=utf-8',
