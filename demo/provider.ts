@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono } from 'hono';
@@ -25,6 +25,14 @@ type Node = { incoming: IncomingMessage; outgoing: ServerResponse };
 
 export function demoProvider(publicUrl: string) {
   const issuer = `${publicUrl}/demo-provider/oidc`;
+  // A signing key per process: the demo's ID tokens need not outlive it.
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const signingKey = {
+    ...(privateKey.export({ format: 'jwk' }) as Record<string, string>),
+    kid: 'demo',
+    alg: 'RS256',
+    use: 'sig',
+  };
   const oidc = new Provider(issuer, {
     clients: [
       {
@@ -50,6 +58,7 @@ export function demoProvider(publicUrl: string) {
     rotateRefreshToken: true,
     pkce: { required: () => true },
     cookies: { keys: [randomBytes(32).toString('base64')] },
+    jwks: { keys: [signingKey] },
     ttl: {
       AccessToken: 3600,
       ClientCredentials: 3600,

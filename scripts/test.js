@@ -8,7 +8,7 @@ const steps = [
   ['lint', 'npx', ['eslint', '.']],
   ['format', 'npx', ['prettier', '--check', '.']],
   ['server tests (vitest)', 'npx', ['vitest', 'run']],
-  ['build (widget, admin console)', 'npm', ['run', 'build']],
+  ['build (widget, admin console, server)', 'npm', ['run', 'build']],
   ['widget tests (web-test-runner, Chromium)', 'npx', ['web-test-runner']],
   ['end-to-end tests', 'npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts']],
 ];
