@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
+import { seedApiKeyActivation } from '../test/e2e/processes.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
@@ -140,34 +141,16 @@ async function main() {
       await start(['--import', 'tsx', 'bench/servers.ts', 'baseline', String(baselinePort), upstream]),
     );
 
-    const api = async (method: string, path: string, body?: unknown, auth = key) => {
-      const res = await fetch(`${base}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return res.status === 204 ? undefined : res.json();
-    };
-    const connector = await api('POST', '/api/v1/connectors', {
-      name: 'Bench target',
-      baseUrl: upstream,
-      authMethods: [{ name: 'Key', type: 'api-key', config: { name: 'X-Api-Key' } }],
-    });
-    const connection = await api('POST', '/api/v1/connections', {
-      connectorId: connector.id,
-      authMethodId: connector.authMethods[0].id,
-      name: 'Users',
-      embedded: true,
-    });
-    await api('PUT', `/api/v1/bindings/${connector.id}`, { connectionId: connection.id });
-    const session = await api('POST', '/api/v1/sessions', { externalUserId: 'bench-user' });
-    const activation = await api(
-      'POST',
-      '/connect/activations',
-      { connectionId: connection.id, credentials: { apiKey: 'bench-key' } },
-      session.token,
+    const { connectionId, sessionToken, activationId } = await seedApiKeyActivation(
+      base,
+      key,
+      upstream,
+      'bench-user',
+      'bench-key',
     );
+    const connection = { id: connectionId };
+    const session = { token: sessionToken };
+    const activation = { activationId };
 
     const json = { 'content-type': 'application/json' };
     const mintBody = JSON.stringify({ externalUserId: 'bench-user', displayName: 'Bench' });

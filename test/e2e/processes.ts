@@ -83,3 +83,55 @@ export async function startServerProcess(
       }),
   };
 }
+
+/** A JSON client for a running server's API, with a secret key (or a session token). */
+export function apiClient(base: string, key: string) {
+  return async (method: string, path: string, body?: unknown, auth = key) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.status === 204 ? undefined : res.json();
+  };
+}
+
+/**
+ * Over real HTTP: an api-key connector for `targetUrl`, an embedded connection bound in the key's
+ * environment, a session for `externalUserId`, and that user's activation with `apiKey`.
+ */
+export async function seedApiKeyActivation(
+  base: string,
+  key: string,
+  targetUrl: string,
+  externalUserId: string,
+  apiKey: string,
+) {
+  const api = apiClient(base, key);
+  const connector = await api('POST', '/api/v1/connectors', {
+    name: 'Target',
+    baseUrl: targetUrl,
+    authMethods: [{ name: 'Key', type: 'api-key', config: { name: 'X-Api-Key' } }],
+  });
+  const connection = await api('POST', '/api/v1/connections', {
+    connectorId: connector.id,
+    authMethodId: connector.authMethods[0].id,
+    name: 'Users',
+    embedded: true,
+  });
+  await api('PUT', `/api/v1/bindings/${connector.id}`, { connectionId: connection.id });
+  const session = await api('POST', '/api/v1/sessions', { externalUserId });
+  const activation = await api(
+    'POST',
+    '/connect/activations',
+    { connectionId: connection.id, credentials: { apiKey } },
+    session.token,
+  );
+  return {
+    api,
+    connectionId: connection.id as string,
+    sessionToken: session.token as string,
+    activationId: activation.activationId as string,
+  };
+}

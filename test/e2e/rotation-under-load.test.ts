@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUpstream, type Upstream } from '../fixtures/upstream.js';
-import { freePort, portico, startServerProcess, type ServerProcess } from './processes.js';
+import {
+  freePort,
+  portico,
+  seedApiKeyActivation,
+  startServerProcess,
+  type ServerProcess,
+} from './processes.js';
 
 /**
  * Key rotation while the server is under load: `portico keys rotate-master` and
@@ -44,34 +50,15 @@ describe('rotation under load', () => {
     );
     const key: string = org.environments[0].secretKey;
     server = await startServerProcess('node', ['bin/portico.js', 'serve'], env, Number(env.PORT));
-    const api = async (method: string, path: string, body?: unknown, auth = key) => {
-      const res = await fetch(`${server.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      expect(res.ok, `${method} ${path}`).toBe(true);
-      return res.json();
-    };
-    const connector = await api('POST', '/api/v1/connectors', {
-      name: 'Target',
-      baseUrl: upstream.url,
-      authMethods: [{ name: 'Key', type: 'api-key', config: { name: 'X-Api-Key' } }],
-    });
-    const connection = await api('POST', '/api/v1/connections', {
-      connectorId: connector.id,
-      authMethodId: connector.authMethods[0].id,
-      name: 'Users',
-      embedded: true,
-    });
-    await api('PUT', `/api/v1/bindings/${connector.id}`, { connectionId: connection.id });
-    const session = await api('POST', '/api/v1/sessions', { externalUserId: 'u1' });
-    const activation = await api(
-      'POST',
-      '/connect/activations',
-      { connectionId: connection.id, credentials: { apiKey: 'k' } },
-      session.token,
+    const { api, sessionToken, activationId } = await seedApiKeyActivation(
+      server.url,
+      key,
+      upstream.url,
+      'u1',
+      'k',
     );
+    const session = { token: sessionToken };
+    const activation = { activationId };
 
     const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const load = autocannon({

@@ -160,3 +160,12 @@ export async function seedEmbedded(t: TestPortico, key: string) {
 export function decodeJwtPart(token: string, index: 0 | 1): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[index]!, 'base64url').toString('utf8'));
 }
+
+/** Every row of every table, as one string: equal snapshots mean nothing was written. */
+export function dbSnapshot(t: TestPortico): string {
+  const sqlite = t.p.db.$client;
+  const tables = sqlite
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .all() as { name: string }[];
+  return JSON.stringify(tables.map(({ name }) => [name, sqlite.prepare(`SELECT * FROM "${name}"`).all()]));
+}

@@ -7,6 +7,7 @@ import {
   startTestPortico,
   type TestOrg,
   type TestPortico,
+  dbSnapshot,
 } from '../helpers/portico.js';
 
 /**
@@ -77,13 +78,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-function snapshot(): string {
-  const db = t.p.db.$client;
-  const tables = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-    .all() as { name: string }[];
-  return JSON.stringify(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all()]));
-}
+const snapshot = () => dbSnapshot(t);
 
 interface Req {
   method: string;
