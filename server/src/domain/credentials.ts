@@ -88,18 +88,23 @@ function needsRefresh(row: ActivationRow, now = Date.now()): boolean {
   return row.expiresAt !== null && row.expiresAt - now < REFRESH_MARGIN_MS;
 }
 
+/** Concurrent refreshes of one activation in this process share one attempt. */
+function coalesced(p: Portico, id: string, attempt: () => Promise<ActivationRow>): Promise<ActivationRow> {
+  let map = inflight.get(p);
+  if (!map) inflight.set(p, (map = new Map()));
+  const pending = map.get(id);
+  if (pending) return pending;
+  const running = attempt().finally(() => map.delete(id));
+  map.set(id, running);
+  return running;
+}
+
 function refreshOnce(
   p: Portico,
   row: ActivationRow,
   config: Record<string, unknown>,
 ): Promise<ActivationRow> {
-  let map = inflight.get(p);
-  if (!map) inflight.set(p, (map = new Map()));
-  const pending = map.get(row.id);
-  if (pending) return pending;
-  const attempt = refreshAcrossProcesses(p, row.id, config).finally(() => map.delete(row.id));
-  map.set(row.id, attempt);
-  return attempt;
+  return coalesced(p, row.id, () => refreshAcrossProcesses(p, row.id, config));
 }
 
 async function refreshAcrossProcesses(
@@ -199,11 +204,7 @@ function refreshOnceForced(
   row: ActivationRow,
   config: Record<string, unknown>,
 ): Promise<ActivationRow> {
-  let map = inflight.get(p);
-  if (!map) inflight.set(p, (map = new Map()));
-  const pending = map.get(row.id);
-  if (pending) return pending;
-  const attempt = (async () => {
+  return coalesced(p, row.id, async () => {
     const owner = `${processTag}:${randomBytes(6).toString('hex')}`;
     const now = Date.now();
     if (await takeRefreshLease(p.db, row.id, row.version, owner, now, now + LEASE_MS)) {
@@ -212,9 +213,7 @@ function refreshOnceForced(
     }
     // Someone else is refreshing (or did): wait for them.
     return refreshAcrossProcesses(p, row.id, config);
-  })().finally(() => map.delete(row.id));
-  map.set(row.id, attempt);
-  return attempt;
+  });
 }
 
 /**
